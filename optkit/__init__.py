@@ -1,0 +1,34 @@
+"""optkit: numerical optimization for people who learn, teach and research how optimizers behave.
+
+Library entry points (the CLI is a thin layer over these)::
+
+    from optkit import get_problem, evaluate_at, classify_point
+    p = get_problem("course-2.2")
+    evaluate_at(p, [0, 0]).classification.kind
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .analysis import Classification, classify_point, evaluate_at
+from .errors import OptkitError
+from .problem import Problem, ProblemDefinition
+
+
+def get_problem(name: str, n: int | None = None, problems_dirs=(), **params) -> Problem:
+    """A registered problem by name or alias, instantiated at dimension ``n`` with ``params``."""
+    from .registry import Registry
+
+    return Registry.default(problems_dirs).get(name).instantiate(n, params)
+
+
+def problem_from_expression(formula: str, variables=None) -> Problem:
+    """A problem from a formula in the safe grammar, e.g. ``"x**2 - y**2"``."""
+    from .registry import expression_definition
+
+    return expression_definition(formula, variables).instantiate()
+
+
+__all__ = ["Classification", "OptkitError", "Problem", "ProblemDefinition", "classify_point", "evaluate_at",
+           "get_problem", "problem_from_expression", "__version__"]
