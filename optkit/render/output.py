@@ -50,9 +50,13 @@ def write_stdout(text: str) -> None:
 
 def make_console(no_color: bool = False):
     """A rich console on stdout: colour only on a terminal, never with NO_COLOR or --no-color."""
+    import os
+
     from rich.console import Console
 
-    return Console(no_color=no_color or None, highlight=False, soft_wrap=False)
+    # Piped output has no terminal width; 80 columns fold coordinates into unreadable towers.
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 120
+    return Console(no_color=no_color or None, highlight=False, soft_wrap=False, width=width)
 
 
 def fmt(value: Any, digits: int = 8) -> str:

@@ -11,13 +11,19 @@ KIND_STYLE = {"minimum": "green", "maximum": "red", "saddle": "yellow", "degener
 
 
 def problems_table(rows: list[dict]) -> Table:
-    table = Table(title=f"{len(rows)} problems", title_justify="left")
+    table = Table(title=f"{len(rows)} problems (`optkit show NAME` for details)", title_justify="left")
     for column in ("name", "n", "tags", "f*", "source"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column)
     for row in rows:
         name = row["name"] + (f" ({', '.join(row['aliases'])})" if row["aliases"] else "")
-        table.add_row(name, row["n"], ", ".join(row["tags"]), row["fstar"] or "—", row["source"])
+        first_source = row["source"].split(";")[0].strip()
+        table.add_row(name, _clip(row["n"], 12), ", ".join(row["tags"]), _clip(row["fstar"] or "—", 14),
+                      _clip(first_source, 34))
     return table
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def problem_details(record: dict) -> Table:
@@ -110,3 +116,41 @@ def evaluation_tables(record: dict) -> list:
 
 def fmt_vector_names(names) -> str:
     return "(" + ", ".join(names) + ")"
+
+
+def classification_table(record: dict) -> list:
+    """Stationary points sorted by f, then the summary and the evidence."""
+    table = Table(title=f"stationary points of {record['problem']} ({record['method']} path)", title_justify="left")
+    for column, justify in (("#", "right"), ("point", "left"), ("f", "right"), ("‖∇f‖", "right"),
+                            ("eigenvalues", "left"), ("index", "right"), ("kind", "left")):
+        table.add_column(column, justify=justify, overflow="fold")
+    for i, p in enumerate(record["points"], 1):
+        where = fmt_vector(p["x"], 9)
+        if p["exact"]:
+            where = f"{p['exact']}\n≈ {where}"
+        if not p["in_box"]:
+            where += "\n(outside the box)"
+        style = KIND_STYLE.get(p["kind"], "")
+        kind = p["description"]
+        table.add_row(str(i), where, fmt(p["f"], 10), fmt(p["grad_norm"], 2), fmt_vector(p["eigenvalues"], 5),
+                      fmt(p["index"]), f"[{style}]{kind}[/]" if style else kind)
+    lines = Table(show_header=False, box=None)
+    lines.add_column(style="bold")
+    lines.add_column(overflow="fold")
+    lines.add_row("summary", record["summary"])
+    if record["method"] == "exact":
+        complete = "yes: proven by the exact path" if record["complete"] else "no"
+        lines.add_row("complete", complete)
+        lines.add_row("complex solutions", f"{record['n_complex']} non-real (Bézout bound {record['bezout_bound']})")
+    else:
+        e = record["evidence"]
+        lines.add_row("evidence", f"{e['n_starts']} starts, {e['distinct_points']} distinct points, "
+                                  f"last new point after start {e['last_new_at']}; completeness not proven")
+    for curve in record["curves"]:
+        samples = curve["samples"]
+        lines.add_row("curve", f"non-isolated stationary points from {fmt_vector(samples[0], 5)} "
+                               f"to {fmt_vector(samples[-1], 5)} ({curve['n_samples']} samples)")
+    for note in record["notes"]:
+        lines.add_row("note", note)
+    lines.add_row("time", f"{record['seconds']:.2f} s")
+    return [table, lines]
