@@ -126,7 +126,7 @@ def classification_table(record: dict) -> list:
         table.add_column(column, justify=justify, overflow="fold")
     for i, p in enumerate(record["points"], 1):
         where = fmt_vector(p["x"], 9)
-        if p["exact"]:
+        if p["exact"] and p["exact"].replace(" ", "") != where.replace(" ", ""):
             where = f"{p['exact']}\n≈ {where}"
         if not p["in_box"]:
             where += "\n(outside the box)"
