@@ -11,19 +11,29 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .analysis import Classification, classify_point, evaluate_at
 from .errors import OptkitError
-from .problem import Problem, ProblemDefinition
+
+# numpy-backed names load on first use, so `optkit --help` does not pay for numpy.
+_LAZY = {"Classification": "analysis", "classify_point": "analysis", "evaluate_at": "analysis",
+         "Problem": "problem", "ProblemDefinition": "problem"}
 
 
-def get_problem(name: str, n: int | None = None, problems_dirs=(), **params) -> Problem:
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'optkit' has no attribute {name!r}")
+
+
+def get_problem(name: str, n: int | None = None, problems_dirs=(), **params):
     """A registered problem by name or alias, instantiated at dimension ``n`` with ``params``."""
     from .registry import Registry
 
     return Registry.default(problems_dirs).get(name).instantiate(n, params)
 
 
-def problem_from_expression(formula: str, variables=None) -> Problem:
+def problem_from_expression(formula: str, variables=None):
     """A problem from a formula in the safe grammar, e.g. ``"x**2 - y**2"``."""
     from .registry import expression_definition
 
