@@ -109,6 +109,19 @@ def _print_tables(tables, no_color: bool) -> None:
         console.print(table)
 
 
+def _emit(record, format: str, no_color: bool, renderer: str) -> None:
+    """JSON alone on stdout, or the tables built by ``optkit.render.tables.<renderer>(record)``."""
+    if format == "json":
+        from .render.output import json_text, write_stdout
+
+        write_stdout(json_text(record))
+        return
+    from .render import tables
+
+    built = getattr(tables, renderer)(record)
+    _print_tables(built if isinstance(built, list) else [built], no_color)
+
+
 def _warn(messages) -> None:
     for message in messages:
         typer.echo(f"Warning: {message}", err=True)
@@ -135,14 +148,7 @@ def list_problems(
     if tag is not None and not rows:
         known = sorted({t for d in registry.all().values() for t in d.tags})
         raise OptkitError(f"no problem has tag {tag!r}; tags in use: {', '.join(known)}")
-    if format == "json":
-        from .render.output import json_text, write_stdout
-
-        write_stdout(json_text(rows))
-        return
-    from .render.tables import problems_table
-
-    _print_tables([problems_table(rows)], no_color)
+    _emit(rows, format, no_color, "problems_table")
 
 
 @app.command("show")
@@ -160,14 +166,7 @@ def show(
 
     _check_format(format)
     record = problem_record(_problem(name, None, None, n, param, problems))
-    if format == "json":
-        from .render.output import json_text, write_stdout
-
-        write_stdout(json_text(record))
-        return
-    from .render.tables import problem_details
-
-    _print_tables([problem_details(record)], no_color)
+    _emit(record, format, no_color, "problem_details")
 
 
 @app.command("eval")
@@ -205,14 +204,7 @@ def evaluate(
 
         points = split_vector(at) if at is not None else [repr(float(v)) for v in problem.x0]
         record["taylor"] = taylor_polynomial(problem.formula, problem.variables, points, taylor).to_dict()
-    if format == "json":
-        from .render.output import json_text, write_stdout
-
-        write_stdout(json_text(record))
-        return
-    from .render.tables import evaluation_tables
-
-    _print_tables(evaluation_tables(record), no_color)
+    _emit(record, format, no_color, "evaluation_tables")
 
 
 @app.command("classify")
@@ -242,14 +234,7 @@ def classify(
     result = classify_stationary_points(problem, box=region, method=method, timeout=timeout, n_starts=starts,
                                         seed=seed, eig_tol=eig_tol)
     record = result.to_dict()
-    if format == "json":
-        from .render.output import json_text, write_stdout
-
-        write_stdout(json_text(record))
-        return
-    from .render.tables import classification_table
-
-    _print_tables(classification_table(record), no_color)
+    _emit(record, format, no_color, "classification_table")
 
 
 def main() -> None:
