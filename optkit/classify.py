@@ -150,6 +150,9 @@ def classify_stationary_points(problem, *, box=None, method: str = "auto", timeo
     box = check_box(problem.box if box is None else box, problem.n)
     started = time.perf_counter()
     notes: list[str] = []
+    if not problem.smooth:
+        notes.append(f"{problem.name} is not smooth: points where its derivatives do not exist "
+                     "(see `optkit show`) cannot be found as roots of ∇f")
     result = None
     if method in ("auto", "exact"):
         result = _try_exact(problem, box, timeout, eig_tol, notes, required=method == "exact")

@@ -176,3 +176,9 @@ def test_bad_input(args, fragment):
     assert out.exit_code == 2, out.output
     lines = [line for line in out.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("Error:") and fragment in lines[0], out.stderr
+
+
+def test_non_smooth_problem_says_what_it_cannot_see():
+    result = classify_stationary_points(get_problem("ackley"), box=[[-0.5, 0.5], [-0.5, 0.5]])
+    assert any("not smooth" in note for note in result.notes)
+    assert all(not np.allclose(p.x, 0) for p in result.points)  # the cone's tip is not a root of ∇f
