@@ -2,9 +2,10 @@
 
 Library entry points (the CLI is a thin layer over these)::
 
-    from optkit import get_problem, evaluate_at, classify_point
+    from optkit import get_problem, evaluate_at, minimize
     p = get_problem("course-2.2")
     evaluate_at(p, [0, 0]).classification.kind
+    minimize(p, "newton", [0, 0]).status
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from .errors import OptkitError
 
 # numpy-backed names load on first use, so `optkit --help` does not pay for numpy.
 _LAZY = {"Classification": "analysis", "classify_point": "analysis", "evaluate_at": "analysis",
-         "Problem": "problem", "ProblemDefinition": "problem"}
+         "Problem": "problem", "ProblemDefinition": "problem", "minimize": "driver", "Result": "results"}
 
 
 def __getattr__(name: str):
@@ -40,5 +41,5 @@ def problem_from_expression(formula: str, variables=None):
     return expression_definition(formula, variables).instantiate()
 
 
-__all__ = ["Classification", "OptkitError", "Problem", "ProblemDefinition", "classify_point", "evaluate_at",
-           "get_problem", "problem_from_expression", "__version__"]
+__all__ = ["Classification", "OptkitError", "Problem", "ProblemDefinition", "Result", "classify_point",
+           "evaluate_at", "get_problem", "minimize", "problem_from_expression", "__version__"]

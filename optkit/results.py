@@ -1,0 +1,245 @@
+"""Plain records of a run: :class:`Status`, :class:`Step`, :class:`Record`, :class:`Result`.
+
+Everything here is data: no numerics, no printing.  A :class:`Result`
+round-trips through JSON (``Result.from_dict(json.loads(json.dumps(r.to_dict())))``)
+so ``compare`` can save runs and the renderers can redraw them later.
+
+The :class:`Status` values are the messages a user reads, with the achieved
+measure beside its tolerance ("‖g‖₂ = 3.1e-09 ≤ gtol 1e-08").  Stagnation is
+never reported as convergence: only :attr:`Status.CONVERGED` counts as
+success, and then the message names what the end point is (a run that ends at
+a saddle says "converged to a saddle point (index 1)", never "minimum").
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import numpy as np
+
+
+def fmt_number(value: Any) -> str:
+    """Three significant digits, as in every status message."""
+    if value is None:
+        return "—"
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return str(int(value))
+    value = float(value)
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return f"{value:.3g}"
+
+
+class Status(Enum):
+    """Every way a run can stop.  The value is the message template.
+
+    ``{measure}``, ``{tol}`` and ``{detail}`` are filled by :meth:`message`.
+    """
+
+    CONVERGED = "‖g‖₂ = {measure} ≤ gtol {tol}"
+    FTOL = "f stalled: |Δf| = {measure} ≤ ftol·max(1, |f|) = {tol}, but ‖g‖₂ is above gtol: no stationary point reached"
+    XTOL = "x stalled: ‖Δx‖₂ = {measure} ≤ xtol·max(1, ‖x‖₂) = {tol}, but ‖g‖₂ is above gtol: no stationary point reached"
+    MAX_ITER = "maximum iterations reached ({measure} = max_iter {tol}); ‖g‖₂ is above gtol"
+    MAX_EVALS = "maximum evaluations reached ({measure} ≥ max_evals {tol}); ‖g‖₂ is above gtol"
+    NON_FINITE = "non-finite value: {detail}"
+    NON_FINITE_HESSIAN = "Hessian not finite: {detail}"
+    SINGULAR_HESSIAN = "Hessian singular: min|λ|/max|λ| = {measure} ≤ {tol}"
+    NON_DESCENT = "not a descent direction: gᵀp = {measure} ≥ 0"
+    STEP_FLOOR = "step size fell below its floor: α = {measure} < {tol}"
+    RADIUS_FLOOR = "trust radius fell below its floor: Δ = {measure} < {tol}"
+    LINE_SEARCH_FAILED = "line search failed: {detail}"
+    DIVERGING = "no stationary point reached; iterates diverging: ‖x‖₂ = {measure} > {tol}"
+    DIVERGING_TREND = ("no stationary point reached; iterates diverging: f still falling while ‖g‖₂ shrinks "
+                       "and ‖x‖₂ grows ({detail})")
+    CALLBACK = "stopped by the callback"
+
+    @property
+    def success(self) -> bool:
+        return self is Status.CONVERGED
+
+    def message(self, measure: Any = None, tol: Any = None, detail: str = "") -> str:
+        return self.value.format(measure=fmt_number(measure), tol=fmt_number(tol), detail=detail)
+
+
+def converged_phrase(classification: dict | None) -> str:
+    """'converged to a saddle point (index 1)' and the like, from a classification dict."""
+    if not classification:
+        return "converged to a stationary point"
+    kind = classification.get("kind")
+    if kind in ("minimum", "maximum"):
+        return f"converged to a local {kind}"
+    if kind == "saddle":
+        return f"converged to a saddle point (index {classification.get('index')})"
+    if kind == "degenerate":
+        notes = classification.get("notes") or []
+        if "no Hessian available" in notes:
+            return "converged to a stationary point (not classified: no Hessian available)"
+        return "converged to a degenerate stationary point (second-order test inconclusive)"
+    return "converged to a stationary point"
+
+
+@dataclass
+class Step:
+    """What one iteration of a method did (returned by ``method.step``; the driver records it).
+
+    x         the next iterate (equal to the current one when the step was rejected)
+    f, g      f and ∇f at ``x`` when the method already evaluated them (else None)
+    accepted  False for a rejected trust-region step
+    data      step data for the trace: alpha, trials, delta, rho, damping, pred, ...
+    status    set when the method ends the run (singular Hessian, line-search failure, ...)
+    """
+
+    x: np.ndarray
+    f: float | None = None
+    g: np.ndarray | None = None
+    accepted: bool = True
+    data: dict = field(default_factory=dict)
+    status: Status | None = None
+    measure: Any = None
+    tol: Any = None
+    detail: str = ""
+    note: str = ""
+
+
+@dataclass
+class Record:
+    """One row of the trace: iterate k and the step taken from it.
+
+    ``data`` holds the step from x_k to x_{k+1} (empty on the last record);
+    ``x`` holds every coordinate for n ≤ 1000, else the first ten
+    (``x_norm`` is always exact).  ``exact`` carries exact coordinates as text
+    in ``--exact`` mode.
+    """
+
+    k: int
+    x: list[float]
+    f: float
+    grad_norm: float
+    x_norm: float
+    data: dict = field(default_factory=dict)
+    eigenvalues: list[float] | None = None
+    note: str = ""
+    exact: list[str] | None = None
+    x_truncated: bool = False
+
+    def to_dict(self) -> dict:
+        d = {"k": self.k, "x": list(self.x), "f": self.f, "grad_norm": self.grad_norm, "x_norm": self.x_norm}
+        d.update(_plain(self.data))
+        d["eigenvalues"] = self.eigenvalues
+        d["note"] = self.note
+        if self.exact is not None:
+            d["exact"] = self.exact
+        if self.x_truncated:
+            d["x_truncated"] = True
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Record":
+        known = {"k", "x", "f", "grad_norm", "x_norm", "eigenvalues", "note", "exact", "x_truncated"}
+        data = {key: value for key, value in d.items() if key not in known}
+        return cls(k=int(d["k"]), x=[_float(v) for v in d["x"]], f=_float(d["f"]),
+                   grad_norm=_float(d["grad_norm"]), x_norm=_float(d.get("x_norm", "nan")), data=data,
+                   eigenvalues=None if d.get("eigenvalues") is None else [_float(v) for v in d["eigenvalues"]],
+                   note=d.get("note", ""), exact=d.get("exact"), x_truncated=bool(d.get("x_truncated", False)))
+
+
+@dataclass
+class Measure:
+    """One convergence measure beside its tolerance, for the Optim.jl-style summary."""
+
+    name: str  # "‖g‖₂", "|Δf|", "‖Δx‖₂"
+    value: float
+    tol: float
+    rule: str  # how it is compared, e.g. "‖g‖₂ ≤ gtol"
+
+    @property
+    def met(self) -> bool:
+        return bool(self.value <= self.tol)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "value": self.value, "tol": self.tol, "rule": self.rule, "met": self.met}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Measure":
+        return cls(d["name"], _float(d["value"]), _float(d["tol"]), d["rule"])
+
+
+@dataclass
+class Result:
+    """The record of one run; ``to_dict()`` is what ``--format json`` prints."""
+
+    problem: str
+    method: str
+    options: dict
+    status: Status
+    message: str
+    x: list[float]
+    f: float
+    grad_norm: float
+    iterations: int
+    evaluations: dict
+    classification: dict | None
+    trace: list[Record]
+    wall_time: float
+    measures: list[Measure] = field(default_factory=list)
+    n: int = 0
+    x0: list[float] = field(default_factory=list)
+    variables: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    exact: dict | None = None  # --exact: final exact coordinates and where exactness was lost
+
+    @property
+    def success(self) -> bool:
+        return self.status.success
+
+    @property
+    def x_array(self) -> np.ndarray:
+        return np.asarray(self.x, dtype=float)
+
+    def to_dict(self) -> dict:
+        return {
+            "problem": self.problem, "method": self.method, "options": _plain(self.options),
+            "status": self.status.name.lower(), "success": self.success, "message": self.message,
+            "x": list(self.x), "f": self.f, "grad_norm": self.grad_norm, "gtol_norm": "2-norm",
+            "iterations": self.iterations, "evaluations": dict(self.evaluations),
+            "classification": self.classification, "measures": [m.to_dict() for m in self.measures],
+            "wall_time": self.wall_time, "n": self.n, "x0": list(self.x0), "variables": list(self.variables),
+            "notes": list(self.notes), "exact": self.exact,
+            "trace": [r.to_dict() for r in self.trace],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Result":
+        return cls(
+            problem=d["problem"], method=d["method"], options=dict(d.get("options", {})),
+            status=Status[d["status"].upper()], message=d["message"], x=[_float(v) for v in d["x"]],
+            f=_float(d["f"]), grad_norm=_float(d["grad_norm"]), iterations=int(d["iterations"]),
+            evaluations=dict(d["evaluations"]), classification=d.get("classification"),
+            trace=[Record.from_dict(r) for r in d.get("trace", [])], wall_time=_float(d.get("wall_time", 0.0)),
+            measures=[Measure.from_dict(m) for m in d.get("measures", [])], n=int(d.get("n", len(d["x"]))),
+            x0=[_float(v) for v in d.get("x0", [])], variables=list(d.get("variables", [])),
+            notes=list(d.get("notes", [])), exact=d.get("exact"),
+        )
+
+
+def _float(value) -> float:
+    """Floats, including the strings 'nan', 'inf', '-inf' that the JSON writer uses."""
+    return float(value)
+
+
+def _plain(value):
+    """numpy scalars and arrays as Python numbers and lists (so records compare equal after JSON)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
