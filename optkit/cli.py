@@ -240,3 +240,8 @@ def classify(
 def main() -> None:
     """Entry point of the ``optkit`` script."""
     app(prog_name="optkit")
+
+
+from .cli_run import register as _register_run  # noqa: E402  (run and methods commands)
+
+_register_run(app)
