@@ -75,11 +75,12 @@ def iterations_table(record: dict, every: int | None = None, show_all: bool = Fa
     if exact:
         table.add_column("x (exact)", overflow="fold")
     else:
+        # Iterates and f are what students compare with hand calculations: never cut them short.
         for name in names:
-            table.add_column(name, justify="right")
+            table.add_column(name, justify="right", no_wrap=True, min_width=10)
         if with_norm:
-            table.add_column("‖x‖₂", justify="right")
-    table.add_column("f", justify="right")
+            table.add_column("‖x‖₂", justify="right", no_wrap=True, min_width=10)
+    table.add_column("f", justify="right", no_wrap=True, min_width=10)
     table.add_column("‖g‖₂", justify="right")
     keys = [(k, label) for k, label in STEP_COLUMNS if any(k in r for r in trace)]
     if any(r.get("alpha_exact") for r in trace):  # exact mode: α as a fraction
@@ -90,7 +91,7 @@ def iterations_table(record: dict, every: int | None = None, show_all: bool = Fa
         table.add_column(label, justify="right")
     show_eig = eig and any(r.get("eigenvalues") for r in trace)
     if show_eig:
-        table.add_column("eigenvalues of H", no_wrap=True)
+        table.add_column("eigenvalues of H", overflow="fold")
     has_notes = any(r.get("note") for r in trace)
     if has_notes:
         table.add_column("note", overflow="fold")
