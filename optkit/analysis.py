@@ -20,7 +20,7 @@ DEFAULT_EIG_TOL = float(np.sqrt(np.finfo(float).eps))  # ≈ 1.5e-8, relative
 
 @dataclass
 class Classification:
-    kind: str  # minimum | maximum | saddle | degenerate | not-stationary
+    kind: str  # minimum | maximum | saddle | degenerate | not-stationary | stationary (type unknown: no Hessian)
     index: int | None  # number of negative eigenvalues (None without a Hessian)
     eigenvalues: list[float]
     grad_norm: float
@@ -42,6 +42,8 @@ class Classification:
             return "degenerate (second-order test inconclusive)" if behaviour is None else "degenerate — undecided"
         if self.kind == "not-stationary":
             return "not a stationary point"
+        if self.kind == "stationary":
+            return "stationary point of unknown type (no usable Hessian)"
         return f"local {self.kind}"
 
     def to_dict(self) -> dict:
@@ -57,6 +59,18 @@ def hessian_spectrum(hessian: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.linalg.eigh(0.5 * (h + h.T))
 
 
+def difference_hessian(grad, x, h: float = 1e-5) -> np.ndarray:
+    """Central differences of the gradient, symmetrised: column i = (∇f(x + hᵢeᵢ) − ∇f(x − hᵢeᵢ)) / 2hᵢ."""
+    x = np.asarray(x, dtype=float)
+    columns = []
+    for i in range(x.size):
+        e = np.zeros(x.size)
+        e[i] = h * max(1.0, abs(x[i]))
+        columns.append((np.asarray(grad(x + e)) - np.asarray(grad(x - e))) / (2 * e[i]))
+    m = np.array(columns).T
+    return 0.5 * (m + m.T)
+
+
 def zero_threshold(eigenvalues: np.ndarray, eig_tol: float = DEFAULT_EIG_TOL) -> float:
     scale = max(1.0, float(np.max(np.abs(eigenvalues)))) if eigenvalues.size else 1.0
     return eig_tol * scale
@@ -69,8 +83,10 @@ def classify_point(grad: np.ndarray, hessian: np.ndarray | None, *, gtol: float 
     if eigenvalues is None and hessian is not None:
         eigenvalues = hessian_spectrum(hessian)[0]
     if eigenvalues is None or not np.all(np.isfinite(eigenvalues)):
-        kind = "not-stationary" if not grad_norm <= gtol else "degenerate"
-        note = "no Hessian available" if eigenvalues is None else "Hessian is not finite"
+        # Without a usable Hessian a stationary point cannot be typed: say so rather than guess.
+        kind = "not-stationary" if not grad_norm <= gtol else "stationary"
+        note = ("no Hessian available: the second-order type is unknown" if eigenvalues is None
+                else "Hessian is not finite: the second-order type is unknown")
         return Classification(kind, None, [] if eigenvalues is None else eigenvalues.tolist(),
                               grad_norm, gtol, float("nan"), notes=[note])
     eigenvalues = np.sort(np.asarray(eigenvalues, dtype=float))

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .analysis import DEFAULT_EIG_TOL, Classification, classify_point, hessian_spectrum
+from .analysis import DEFAULT_EIG_TOL, Classification, classify_point, difference_hessian, hessian_spectrum
 from .errors import OptkitError
 
 METHODS = ("auto", "exact", "numeric")
@@ -306,7 +306,7 @@ def _numeric(problem, box, n_starts, seed, eig_tol) -> ClassifyResult:
     from .stationary_numeric import find_stationary_points
 
     notes = []
-    hess = problem.hess if problem.has_hessian else _fd_hessian(problem)
+    hess = problem.hess if problem.has_hessian else (lambda x: difference_hessian(problem.grad, x))
     if not problem.has_hessian:
         notes.append("the problem has no Hessian: central differences of the gradient are used")
     try:
@@ -365,18 +365,3 @@ def _eigen_spread(hess, x, uncertainty: float, values) -> float:
         moved = hessian_spectrum(hess(x + e))[0]
         spread = max(spread, float(np.max(np.abs(moved - values))))
     return 10.0 * spread
-
-
-def _fd_hessian(problem, h: float = 1e-5):
-    def hess(x):
-        x = np.asarray(x, dtype=float)
-        n = len(x)
-        columns = []
-        for i in range(n):
-            e = np.zeros(n)
-            e[i] = h * max(1.0, abs(x[i]))
-            columns.append((problem.grad(x + e) - problem.grad(x - e)) / (2 * e[i]))
-        m = np.array(columns).T
-        return 0.5 * (m + m.T)
-
-    return hess

@@ -521,6 +521,12 @@ class _Run:
                 if cl.kind == "saddle":
                     cl.index = None
                 return cl
+        if _provides(self.problem, "grad") and x.size <= EIG_MAX_N * 10:
+            from .analysis import difference_hessian
+
+            cl = classify_point(g, difference_hessian(self.problem.grad, x), gtol=self.c["gtol"])
+            cl.notes.append("no Hessian: classified with central differences of the gradient")
+            return cl
         return classify_point(g, None, gtol=self.c["gtol"])
 
     def _result(self, k, x, f, g, status, measure, tol, detail, wall) -> Result:

@@ -76,3 +76,19 @@ def test_taylor_of_a_quadratic_is_itself():
     shifted = sp.sympify(t.polynomial.replace("(x - 1)", "(x-1)").replace("(y + 2)", "(y+2)"),
                          locals={"x": x, "y": y})
     assert sp.expand(shifted - (x**2 - 3 * x * y + y)) == 0
+
+
+def test_without_a_hessian_a_stationary_point_is_not_guessed():
+    c = classify_point(np.zeros(2), None)
+    assert c.kind == "stationary" and c.index is None
+    assert "unknown" in c.description
+
+
+def test_run_without_hessian_classifies_by_differences():
+    from optkit import minimize
+
+    result = minimize(fun=lambda x: (x[0] - 1) ** 2 - 3 * x[1] ** 2,
+                      jac=lambda x: np.array([2 * (x[0] - 1), -6 * x[1]]), method="gd", x0=[0.0, 0.0],
+                      lr=0.25)
+    assert result.classification["kind"] == "saddle"  # it reaches (1, 0), where H = diag(2, -6)
+    assert any("differences" in note for note in result.classification["notes"])
