@@ -72,14 +72,18 @@ def _registry(problems: Optional[List[str]]):
     return Registry.default(problems or [])
 
 
-def _params(pairs: Optional[List[str]]) -> dict:
-    params = {}
+def key_value_pairs(pairs: Optional[List[str]], flag: str, example: str) -> dict:
+    """Parse repeated ``FLAG key=value`` options; a malformed or repeated key is one clear error."""
+    out = {}
     for pair in pairs or []:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip() or not value.strip():
-            raise OptkitError(f"--param {pair!r} is not key=value, e.g. --param width=4")
-        params[key.strip()] = value.strip()
-    return params
+            raise OptkitError(f"{flag} {pair!r} is not key=value, e.g. {flag} {example}")
+        key = key.strip()
+        if key in out:
+            raise OptkitError(f"{flag} {key} given twice")
+        out[key] = value.strip()
+    return out
 
 
 def _problem(fn: Optional[str], expr: Optional[str], vars_: Optional[str], n: Optional[int],
@@ -98,7 +102,7 @@ def _problem(fn: Optional[str], expr: Optional[str], vars_: Optional[str], n: Op
         return expression_definition(expr, variables).instantiate(n)
     if vars_:
         raise OptkitError("--vars applies to --expr only")
-    return _registry(problems).get(fn).instantiate(n, _params(param))
+    return _registry(problems).get(fn).instantiate(n, key_value_pairs(param, "--param", "width=4"))
 
 
 def _print_tables(tables, no_color: bool) -> None:

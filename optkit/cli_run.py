@@ -88,15 +88,15 @@ def _fixed_parameters() -> list[inspect.Parameter]:
 
 
 def _pairs(pairs: Optional[List[str]]) -> dict:
+    """--opt key=value pairs; keys may use dashes like the named flags (delta-0 → delta_0)."""
+    from .cli import key_value_pairs
+
     out = {}
-    for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise OptkitError(f"--opt {pair!r} is not key=value, e.g. --opt delta0=0.5")
-        key = key.strip().replace("-", "_")
+    for key, value in key_value_pairs(pairs, "--opt", "delta0=0.5").items():
+        key = key.replace("-", "_")
         if key in out:
             raise OptkitError(f"option {key} given twice")
-        out[key] = value.strip()
+        out[key] = value
     return out
 
 
