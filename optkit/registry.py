@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import importlib.util
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,21 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 SUFFIXES = (".toml", ".py")
 
+#: A problem name is a name, never a path: it starts and ends with a letter or digit and holds
+#: only letters, digits, ``-``, ``_`` and ``.`` in between.  No ``/``, no ``..`` reaching out of
+#: a folder, no leading ``_`` (``__init__``) -- so a name can only select a file *inside* a
+#: registered problem folder.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?")
+
+
+def check_problem_name(name: str) -> str:
+    """Return ``name`` if it is a valid problem name, else raise one clear OptkitError."""
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name) or ".." in name:
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        raise OptkitError(f"{shown!r} is not a problem name: a name has 1 to 100 letters, digits, '-', '_' "
+                          f"or '.' and starts and ends with a letter or digit (`optkit list` shows them all)")
+    return name
+
 
 def bundled_dir() -> Path:
     here = Path(__file__).resolve().parent
@@ -42,12 +58,28 @@ def bundled_dir() -> Path:
 
 
 def user_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
-    dirs = [Path(d) for d in extra]
+    """The folders the user named: ``--problems`` values, then ``$OPTKIT_PROBLEMS``.
+
+    Only these folders and the bundled one are ever read, and only their ``.py`` files are
+    ever imported.  An empty folder name is refused: ``Path("")`` is the working directory,
+    and importing every ``*.py`` there is never what was meant.
+    """
+    named = [("--problems", str(d)) for d in extra]
     env = os.environ.get("OPTKIT_PROBLEMS", "")
-    dirs += [Path(d) for d in env.split(os.pathsep) if d]
-    for d in dirs:
-        if not d.is_dir():
-            raise OptkitError(f"problem folder {str(d)!r} does not exist or is not a folder")
+    named += [("$OPTKIT_PROBLEMS", d) for d in env.split(os.pathsep) if d]
+    dirs = []
+    for source, d in named:
+        if not d.strip():
+            raise OptkitError(f"{source}: empty folder name; give the folder that holds your problem files, "
+                              f"e.g. {source if source.startswith('$') else '--problems'} ./my-problems")
+        shown = d if len(d) <= 80 else d[:77] + "..."
+        try:
+            is_dir = Path(d).is_dir()
+        except (OSError, ValueError):
+            is_dir = False
+        if not is_dir:
+            raise OptkitError(f"{source}: problem folder {shown!r} does not exist or is not a folder")
+        dirs.append(Path(d))
     return dirs
 
 
@@ -68,6 +100,7 @@ class Registry:
         return cls([bundled_dir(), *user_dirs(extra_dirs)])
 
     def get(self, name: str) -> ProblemDefinition:
+        check_problem_name(name)
         # Fast path: files are named after their problem.
         for d in reversed(self.dirs):  # user folders win over the bundled one
             for suffix in SUFFIXES:
