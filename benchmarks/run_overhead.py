@@ -39,7 +39,7 @@ def main() -> None:
     from scipy.optimize import minimize as sp_minimize
 
     import optkit
-    from optkit.driver import minimize
+    from optkit.run.driver import minimize
 
     p = optkit.get_problem("rosenbrock")
     x0 = np.array([-1.2, 1.0])

@@ -52,7 +52,7 @@ def median_time(run, repeats: int = 5):
 def compare(p, x0, gtol: float) -> None:
     from scipy.optimize import minimize as sp_minimize
 
-    from optkit.driver import minimize
+    from optkit.run.driver import minimize
 
     def scipy_run():
         return sp_minimize(p.f, x0, jac=p.grad, hessp=p.hvp, method="trust-ncg",

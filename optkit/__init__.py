@@ -12,11 +12,14 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .errors import OptkitError
+from optkit.errors import OptkitError
 
 # numpy-backed names load on first use, so `optkit --help` does not pay for numpy.
-_LAZY = {"Classification": "analysis", "classify_point": "analysis", "evaluate_at": "analysis",
-         "Problem": "problem", "ProblemDefinition": "problem", "minimize": "driver", "Result": "results"}
+_LAZY = {"Classification": "stationary.point", "classify_point": "stationary.point",
+         "evaluate_at": "stationary.point", "classify_stationary_points": "stationary.finder",
+         "Problem": "problems.problem", "ProblemDefinition": "problems.problem", "minimize": "run.driver",
+         "Result": "run.results", "Status": "run.results", "METHODS": "methods.catalogue",
+         "PRESETS": "methods.catalogue"}
 
 
 def __getattr__(name: str):
@@ -29,17 +32,17 @@ def __getattr__(name: str):
 
 def get_problem(name: str, n: int | None = None, problems_dirs=(), **params):
     """A registered problem by name or alias, instantiated at dimension ``n`` with ``params``."""
-    from .registry import Registry
+    from optkit.problems.registry import Registry
 
     return Registry.default(problems_dirs).get(name).instantiate(n, params)
 
 
 def problem_from_expression(formula: str, variables=None):
     """A problem from a formula in the safe grammar, e.g. ``"x**2 - y**2"``."""
-    from .registry import expression_definition
+    from optkit.problems.registry import expression_definition
 
     return expression_definition(formula, variables).instantiate()
 
 
-__all__ = ["Classification", "OptkitError", "Problem", "ProblemDefinition", "Result", "classify_point",
-           "evaluate_at", "get_problem", "minimize", "problem_from_expression", "__version__"]
+__all__ = ["Classification", "METHODS", "OptkitError", "PRESETS", "Problem", "ProblemDefinition", "Result",
+           "Status", "classify_point", "classify_stationary_points", "evaluate_at", "get_problem", "minimize", "problem_from_expression", "__version__"]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from optkit import evaluate_at, get_problem
-from optkit.analysis import classify_point
+from optkit.stationary.point import classify_point
 
 
 @pytest.mark.parametrize("hessian, kind, index", [
@@ -60,7 +60,7 @@ def test_e2_gradient_and_hessian_at_origin():
 
 
 def test_e4_sigmoid_taylor_polynomial():
-    from optkit.taylor import taylor_polynomial
+    from optkit.symbolic.taylor import taylor_polynomial
 
     t = taylor_polynomial("1/(1 + exp(-x))", ["x"], ["0"], 2)
     assert t.polynomial == "x/4 + 1/2"
@@ -69,7 +69,7 @@ def test_e4_sigmoid_taylor_polynomial():
 
 def test_taylor_of_a_quadratic_is_itself():
     import sympy as sp
-    from optkit.taylor import taylor_polynomial
+    from optkit.symbolic.taylor import taylor_polynomial
 
     t = taylor_polynomial("x**2 - 3*x*y + y", ["x", "y"], ["1", "-2"], 3)
     x, y = sp.symbols("x y")

@@ -8,9 +8,9 @@ import sympy as sp
 from typer.testing import CliRunner
 
 from optkit import get_problem, problem_from_expression
-from optkit.classify import classify_stationary_points
-from optkit.cli import app
-from optkit.registry import Registry
+from optkit.stationary.finder import classify_stationary_points
+from optkit.cli.app import app
+from optkit.problems.registry import Registry
 
 runner = CliRunner()
 
@@ -127,7 +127,7 @@ def test_numeric_evidence_is_reported():
 
 
 def test_missing_hessian_uses_differences_and_says_so():
-    from optkit.problem import Functions, ProblemDefinition
+    from optkit.problems.problem import Functions, ProblemDefinition
 
     definition = ProblemDefinition(name="no-hessian", dimension=2, build=lambda n: Functions(
         f=lambda x: x[0] ** 2 - x[1] ** 2, grad=lambda x: np.array([2 * x[0], -2 * x[1]]), hess=None,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from optkit.cli import app
+from optkit.cli.app import app
 
 runner = CliRunner()
 
@@ -134,7 +134,7 @@ def test_installed_command_from_another_directory(tmp_path):
     assert json.loads(out.stdout)["grad"] == pytest.approx([0, -17])
     listing = subprocess.run([_installed_optkit(), "list", "--format", "json"], cwd=tmp_path,
                              capture_output=True, text=True, env=env, timeout=120)
-    bundled = {p.stem for p in (Path(__file__).parents[1] / "problems").iterdir()
+    bundled = {p.stem for p in (Path(__file__).parents[1] / "optkit" / "problems" / "bundled").iterdir()
                if p.suffix in (".toml", ".py") and not p.name.startswith("_")}
     assert bundled <= {r["name"] for r in json.loads(listing.stdout)}
     bad = subprocess.run([_installed_optkit(), "eval", "--fn", "nope"], cwd=tmp_path,

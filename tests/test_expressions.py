@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from optkit.errors import OptkitError
-from optkit.expressions import (ExpressionError, Num, compile_expression, parse, parse_number,
+from optkit.symbolic.grammar import (ExpressionError, Num, compile_expression, parse, parse_number,
                                 parse_vector, to_sympy)
 
 
@@ -85,7 +85,7 @@ def test_formula_like_text_parses_or_fails_cleanly(text):
 
 
 def _names(node):
-    from optkit.expressions import free_variables
+    from optkit.symbolic.grammar import free_variables
     return free_variables(node)
 
 

@@ -1,11 +1,11 @@
 """Higher-order classification at degenerate stationary points
-(optkit.higher_order: splitting lemma + definiteness of the reduced form)."""
+(optkit.stationary.higher_order: splitting lemma + definiteness of the reduced form)."""
 from __future__ import annotations
 
 import pytest
 import sympy as sp
 
-from optkit.higher_order import degenerate_behaviour
+from optkit.stationary.higher_order import degenerate_behaviour
 
 x, y, z, w = sp.symbols("x y z w")
 c30, s30 = sp.sqrt(3) / 2, sp.Rational(1, 2)

@@ -20,7 +20,7 @@ import pytest
 from scipy.optimize import minimize, root
 
 from optkit.errors import OptkitError
-from optkit.registry import Registry
+from optkit.problems.registry import Registry
 
 EPS = np.finfo(float).eps
 REGISTRY = Registry.default()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from optkit.cli import app
+from optkit.cli.app import app
 
 README = (Path(__file__).parents[1] / "README.md").read_text()
 

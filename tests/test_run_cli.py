@@ -8,8 +8,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from optkit.cli_run import register
-from optkit.results import Result
+from optkit.cli.run import register
+from optkit.run.results import Result
 
 
 def make_app():

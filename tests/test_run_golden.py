@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import optkit
-from optkit.driver import minimize
+from optkit.run.driver import minimize
 
 
 def problem(name, fallback_formula=None):

@@ -25,8 +25,8 @@ import numpy as np
 import pytest
 
 import optkit
-from optkit.driver import minimize
-from optkit.methods import CATALOGUE
+from optkit.run.driver import minimize
+from optkit.methods.catalogue import CATALOGUE
 
 VARIANTS = {
     "gd": ("gd", {}),

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 import optkit
-from optkit.driver import minimize
+from optkit.run.driver import minimize
 from optkit.errors import OptkitError
-from optkit.results import Result, Status
-from optkit.schedules import make_schedule
+from optkit.run.results import Result, Status
+from optkit.methods.schedules import make_schedule
 
 ROUNDING = 100 * np.finfo(float).eps  # the driver's resolution of f (relative to max(1, |f|))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from optkit.cli import app
+from optkit.cli.app import app
 
 runner = CliRunner()
 
@@ -60,7 +60,7 @@ def test_problem_name_that_is_a_path_is_never_imported(tmp_path, monkeypatch, co
     name = {
         "absolute": str(outside / "evil"),
         # relative to the bundled folder and to the working directory
-        "relative": os.path.relpath(outside / "evil", Path(__file__).resolve().parent.parent / "problems"),
+        "relative": os.path.relpath(outside / "evil", Path(__file__).resolve().parent.parent / "optkit" / "problems" / "bundled"),
         "dotted": "../../outside/evil",
     }[style]
     result = invoke(command, name, extra)

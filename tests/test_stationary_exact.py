@@ -1,4 +1,4 @@
-"""Exact stationary points (optkit.stationary_exact), checked independently:
+"""Exact stationary points (optkit.stationary.exact), checked independently:
 exact closed forms, high-precision gradients, and a dense numerical
 multistart done here with scipy."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 import scipy.optimize
 import sympy as sp
 
-from optkit.stationary_exact import (
+from optkit.stationary.exact import (
     ExactTimeout,
     exact_stationary_points,
     is_polynomial_or_rational,

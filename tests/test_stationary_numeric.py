@@ -1,4 +1,4 @@
-"""Tests of optkit.stationary_numeric: the numeric search for all stationary points in a box.
+"""Tests of optkit.stationary.numeric: the numeric search for all stationary points in a box.
 
 Golden values come from hand calculation (closed forms), sympy, published
 values (shared/classic-test-functions.json, quoted here) or an independent
@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from optkit.stationary_numeric import (
+from optkit.stationary.numeric import (
     NumericSearchResult,
     deflation_log,
     find_stationary_points,

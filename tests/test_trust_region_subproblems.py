@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from optkit.trust_region import (
+from optkit.methods.subproblems import (
     SOLVERS,
     HessianOperator,
     SubproblemResult,

@@ -10,7 +10,7 @@ import math
 
 from rich.table import Table
 
-from .output import csv_text, fmt
+from optkit.render.output import csv_text, fmt
 
 # step-data keys in display order: (key, column header)
 STEP_COLUMNS = [

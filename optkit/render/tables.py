@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from .output import fmt, fmt_vector
+from optkit.render.output import fmt, fmt_vector
 
 KIND_STYLE = {"minimum": "green", "maximum": "red", "saddle": "yellow", "degenerate": "magenta",
               "not-stationary": "cyan"}
