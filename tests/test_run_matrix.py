@@ -1,8 +1,8 @@
 """Every method of the catalogue × a set of problems, against a visible table of expected outcomes.
 
     min     the run reaches a local minimum (success, end point classified as a minimum)
-    saddle  the run ends at a saddle and says so (success, classified as a saddle, never "minimum")
-    none    non-convergence is reported (success false: maximum iterations, diverging, ...)
+    saddle  the run ends at a saddle and says so (converged, outcome saddle, success false: never "minimum")
+    none    non-convergence is reported (converged and success false: maximum iterations, diverging, ...)
     min!    a minimum should be reached but is not: a known failure, xfail(strict=True)
 
 Each expectation follows from the method's theory, not from optkit's output:
@@ -89,11 +89,13 @@ def test_outcome(problem, variant, outcome):
     kind = (result.classification or {}).get("kind")
     assert len(result.trace) == result.iterations + 1
     if outcome == "none":
-        assert result.success is False, result.message
+        assert result.success is False and result.converged is False, result.message
+        assert result.outcome in ("diverging", "not-converged", "failed"), result.outcome
         assert "converged" not in result.message
         return
-    assert result.success, result.message
+    assert result.converged, result.message
     assert kind == {"min": "minimum", "saddle": "saddle"}[outcome], (kind, result.message)
+    assert result.outcome == kind and result.success is (kind == "minimum"), (result.outcome, result.success)
     if outcome == "saddle":
         assert "saddle point" in result.message and "minimum" not in result.message
     if outcome == "min":

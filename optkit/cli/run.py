@@ -104,10 +104,13 @@ def run_command(**kw) -> None:
     from optkit.cli.common import _check_format, _problem
     from optkit.run.driver import minimize
     from optkit.symbolic.grammar import parse_vector, split_vector
-    from optkit.methods.catalogue import resolve
+    from optkit.methods.specs import parse_spec
 
     fmt = _check_format(kw["format"], RUN_FORMATS)
-    entry = resolve(kw["method"])
+    method_spec = parse_spec(kw["method"])
+    if method_spec.is_scipy:
+        raise OptkitError(f"{method_spec.method} is a SciPy reference for optkit compare; optkit run takes an optkit "
+                          "method or preset (see `optkit methods`)")
     raw = _pairs(kw["opt"])
     for spec in OPTIONS.values():
         value = kw.get("opt_" + spec.name)
@@ -125,10 +128,10 @@ def run_command(**kw) -> None:
         from optkit.methods.exact_steps import run_exact
 
         x0_exact = split_vector(kw["x0"]) if kw["x0"] is not None else None
-        result = run_exact(problem, entry.name, x0_exact if x0_exact is not None else x0,
-                           _coerce_common(common), raw)
+        result = run_exact(problem, method_spec.method, x0_exact if x0_exact is not None else x0,
+                           _coerce_common(common), {**method_spec.given, **raw})
     else:
-        result = minimize(problem, entry.name, x0, eig=kw["eig"], options={**raw, **common})
+        result = minimize(problem, kw["method"], x0, eig=kw["eig"], options={**raw, **common})
     record = result.to_dict()
     _emit(record, fmt, kw)
 

@@ -377,9 +377,18 @@ def method_options(entry: MethodEntry, raw: dict) -> tuple[dict, set]:
 
 
 def build(name: str, raw_options: dict | None = None):
-    """(entry, method object, validated options, given keys) for a method name and raw options."""
-    entry = resolve(name)
-    values, given = method_options(entry, raw_options or {})
+    """(entry, method object, validated options, given keys) for a method spec and raw options.
+
+    ``name`` is a method, an alias, a preset or a spec with options (``tr:subproblem=cg``);
+    ``raw_options`` add to (and override) what the spec sets.
+    """
+    from optkit.methods.specs import parse_spec
+
+    spec = parse_spec(name)
+    if spec.is_scipy:
+        raise OptkitError(f"{spec.method} is a SciPy reference: use it in optkit compare, not as an optkit method")
+    entry = CATALOGUE[spec.method]
+    values, given = method_options(entry, {**spec.given, **(raw_options or {})})
     return entry, entry.factory(values, given), values, given
 
 
@@ -397,3 +406,30 @@ def catalogue_records() -> list[dict]:
     return rows
 
 METHODS = CATALOGUE  # the public name (optkit.METHODS)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named method with options: the one definition used by ``run``, the test matrix and ``compare``."""
+
+    name: str
+    method: str
+    options: dict
+    summary: str
+
+
+PRESETS: dict[str, Preset] = {p.name: p for p in [
+    Preset("gd+armijo", "gd", {"line_search": "armijo"}, "gradient descent with Armijo backtracking"),
+    Preset("gd+wolfe", "gd", {"line_search": "wolfe"}, "gradient descent with a strong Wolfe line search"),
+    Preset("newton+armijo", "newton", {"line_search": "armijo"}, "damped Newton: Armijo backtracking, "
+           "modified Hessian where needed"),
+    Preset("tr-exact", "trust-region", {"subproblem": "exact"}, "trust region, exact (Moré–Sorensen) subproblem"),
+    Preset("tr-cg", "trust-region", {"subproblem": "cg"}, "trust region, Steihaug–CG subproblem (Hv only)"),
+    Preset("tr-dogleg", "trust-region", {"subproblem": "dogleg"}, "trust region, dogleg subproblem"),
+    Preset("tr-cauchy", "trust-region", {"subproblem": "cauchy"}, "trust region, Cauchy point"),
+    Preset("sfn", "sfn", {}, "saddle-free Newton, exact eigendecomposition"),
+    Preset("sfn-krylov", "sfn", {"krylov_dim": 20}, "saddle-free Newton in a 20-dimensional Krylov subspace"),
+    Preset("adam", "adam", {}, "Adam with bias correction"),
+    Preset("scipy-tr", "trust-region", {"subproblem": "exact", "delta0": 1.0, "delta_max": 1000.0, "eta": 0.15},
+           "optkit's trust region with SciPy's trust-exact defaults (Δ₀ = 1, Δ_max = 1000, η = 0.15)"),
+]}

@@ -122,14 +122,30 @@ def iterations_table(record: dict, every: int | None = None, show_all: bool = Fa
     return table
 
 
+#: The status line's words and colour follow the outcome: only a minimum wears the colour of success.
+OUTCOME_WORDS = {
+    "minimum": ("success — converged to a minimum", "green"),
+    "saddle": ("converged — to a saddle point, not a minimum", "yellow"),
+    "maximum": ("converged — to a maximum, not a minimum", "yellow"),
+    "degenerate": ("converged — to a degenerate stationary point of undecided type", "yellow"),
+    "diverging": ("failure — diverging, no stationary point reached", "red"),
+    "not-converged": ("failure — not converged", "red"),
+    "failed": ("failure — numerical failure", "red"),
+    "timeout": ("failure — stopped by the time limit", "red"),
+}
+
+
 def summary_table(record: dict) -> Table:
     """Status line, measures against tolerances (≤ / ≰), final point, classification, work counters."""
     table = Table(show_header=False, box=None, title="Results of optimization", title_justify="left")
     table.add_column(style="bold")
     table.add_column(overflow="fold")
-    ok = record["success"]
-    style = "green" if ok else "red"
-    table.add_row("Status", f"[{style}]{'success' if ok else 'failure'}[/] ({record['status']})")
+    outcome = record.get("outcome", "minimum" if record["success"] else "not-converged")
+    words, style = OUTCOME_WORDS.get(outcome, (outcome, "red"))
+    if outcome == "saddle":
+        index = (record.get("classification") or {}).get("index")
+        words = f"converged — to a saddle point (index {index}), not a minimum"
+    table.add_row("Status", f"[{style}]{words}[/] ({record['status']})")
     table.add_row("Message", record["message"])
     table.add_row("Method", f"{record['method']} on {record['problem']} (n = {record['n']})")
     for m in record.get("measures", []):

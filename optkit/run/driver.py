@@ -538,7 +538,7 @@ class _Run:
                 why = status.message(measure, tol, detail)
                 status, detail = Status.DIVERGING_TREND, f"{trend}; run stopped on: {why}"
         classification = self._classification(x, g) if np.all(np.isfinite(x)) and np.all(np.isfinite(g)) else None
-        if not status.success and classification is not None:
+        if not status.converged and classification is not None:
             flat = self._gradient_flat(x, g)
             if flat:
                 self.notes.append(flat)

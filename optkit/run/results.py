@@ -7,8 +7,14 @@ so ``compare`` can save runs and the renderers can redraw them later.
 The :class:`Status` values are the messages a user reads, with the achieved
 measure beside its tolerance ("‖g‖₂ = 3.1e-09 ≤ gtol 1e-08").  Stagnation is
 never reported as convergence: only :attr:`Status.CONVERGED` counts as
-success, and then the message names what the end point is (a run that ends at
+converged, and then the message names what the end point is (a run that ends at
 a saddle says "converged to a saddle point (index 1)", never "minimum").
+
+Every result has one **outcome** (shared/conventions.md): ``minimum``, ``saddle``,
+``maximum``, ``degenerate`` (a stationary point reached to gtol, by kind),
+``diverging``, ``not-converged``, ``failed``, ``timeout``.  ``converged`` is true when a
+stationary point was reached to tolerance, whatever its kind; ``success`` only for
+``minimum``.
 """
 
 from __future__ import annotations
@@ -57,9 +63,11 @@ class Status(Enum):
     DIVERGING_TREND = ("no stationary point reached; iterates diverging: f still falling while ‖g‖₂ shrinks "
                        "and ‖x‖₂ grows ({detail})")
     CALLBACK = "stopped by the callback"
+    TIMEOUT = "stopped by the time limit ({measure} s ≥ {tol} s); ‖g‖₂ is above gtol"
+    INTERRUPTED = "interrupted (Ctrl-C) at iteration {measure}"
 
     @property
-    def success(self) -> bool:
+    def converged(self) -> bool:
         return self is Status.CONVERGED
 
     def message(self, measure: Any = None, tol: Any = None, detail: str = "") -> str:
@@ -81,6 +89,35 @@ def converged_phrase(classification: dict | None) -> str:
             return "converged to a stationary point (not classified: no Hessian available)"
         return "converged to a degenerate stationary point (second-order test inconclusive)"
     return "converged to a stationary point"
+
+
+#: Outcome words of the conventions, in the order tables list them.
+OUTCOMES = ("minimum", "saddle", "maximum", "degenerate", "diverging", "not-converged", "failed", "timeout",
+            "skipped")
+
+_FAILED = ("NON_FINITE", "NON_FINITE_HESSIAN", "SINGULAR_HESSIAN")
+
+
+def outcome_of(status: Status, classification: dict | None) -> str:
+    """The conventions' outcome word for a run that stopped with ``status`` at a point classified so.
+
+    A converged run takes the kind of its end point; a degenerate point that a higher-order
+    test showed to behave as a minimum (maximum, saddle) takes that kind, any other stationary
+    point whose type is undecided (no Hessian, semidefinite) is ``degenerate``.
+    """
+    if status is Status.CONVERGED:
+        kind = (classification or {}).get("kind")
+        if kind in ("minimum", "maximum", "saddle"):
+            return kind
+        behaves = (classification or {}).get("degenerate_behaviour")
+        return behaves if behaves in ("minimum", "maximum", "saddle") else "degenerate"
+    if status in (Status.DIVERGING, Status.DIVERGING_TREND):
+        return "diverging"
+    if status.name in _FAILED:
+        return "failed"
+    if status is Status.TIMEOUT:
+        return "timeout"
+    return "not-converged"
 
 
 @dataclass
@@ -194,8 +231,19 @@ class Result:
     exact: dict | None = None  # --exact: final exact coordinates and where exactness was lost
 
     @property
+    def outcome(self) -> str:
+        """minimum, saddle, maximum, degenerate, diverging, not-converged, failed or timeout."""
+        return outcome_of(self.status, self.classification)
+
+    @property
+    def converged(self) -> bool:
+        """A stationary point was reached to gtol, whatever its kind."""
+        return self.status.converged
+
+    @property
     def success(self) -> bool:
-        return self.status.success
+        """True only when the run ended at a minimum (never at a saddle or maximum)."""
+        return self.outcome == "minimum"
 
     @property
     def x_array(self) -> np.ndarray:
@@ -204,7 +252,8 @@ class Result:
     def to_dict(self) -> dict:
         return {
             "problem": self.problem, "method": self.method, "options": _plain(self.options),
-            "status": self.status.name.lower(), "success": self.success, "message": self.message,
+            "status": self.status.name.lower(), "outcome": self.outcome, "success": self.success,
+            "converged": self.converged, "message": self.message,
             "x": list(self.x), "f": self.f, "grad_norm": self.grad_norm, "gtol_norm": "2-norm",
             "iterations": self.iterations, "evaluations": dict(self.evaluations),
             "classification": self.classification, "measures": [m.to_dict() for m in self.measures],
