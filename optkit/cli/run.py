@@ -84,7 +84,34 @@ def _fixed_parameters() -> list[inspect.Parameter]:
         P("param", kw, annotation=Optional[List[str]], default=ParamOption),
         P("problems", kw, annotation=Optional[List[str]], default=ProblemsOption),
         P("no_color", kw, annotation=bool, default=NoColorOption),
+        *_plot_parameters(),
     ]
+
+
+def _plot_parameters() -> list[inspect.Parameter]:
+    """--plot, --plot-convergence, --plot-spectrum: figures of the run (drawn by optkit.cli.plot)."""
+    what = {"plot": "contours of f with the path and the stationary points (2-D problems)",
+            "plot_convergence": "f − f* (or f) and ‖g‖ against iterations and evaluations",
+            "plot_spectrum": "the Hessian's eigenvalues along the run and the index against f (n ≤ 200)"}
+    return [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
+                              default=typer.Option(None, "--" + name.replace("_", "-"), metavar="FILE",
+                                                   callback=_figure_path,
+                                                   help=f"Also draw {text} into FILE (.png, .svg or .pdf)."))
+            for name, text in what.items()]
+
+
+def _figure_path(value: Optional[str]) -> Optional[str]:
+    """Checked while the command line is read, so a bad path fails before the run, in one line."""
+    if value is not None:
+        from optkit.cli.common import fail
+        from optkit.render.plots import check_output, require_matplotlib
+
+        try:
+            require_matplotlib()
+            check_output(value)
+        except OptkitError as exc:
+            fail(str(exc))
+    return value
 
 
 def _pairs(pairs: Optional[List[str]]) -> dict:
@@ -134,6 +161,10 @@ def run_command(**kw) -> None:
         result = minimize(problem, kw["method"], x0, eig=kw["eig"], options={**raw, **common})
     record = result.to_dict()
     _emit(record, fmt, kw)
+    if kw.get("plot") or kw.get("plot_convergence") or kw.get("plot_spectrum"):
+        from optkit.cli.plot import run_figures
+
+        run_figures(problem, result, kw, x0, {**raw, **common}, replay=not kw["exact"])
 
 
 def _coerce_common(common: dict) -> dict:

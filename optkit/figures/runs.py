@@ -1,0 +1,132 @@
+"""A run as the figures see it: iterates, f, ‖g‖, evaluations and eigenvalues per iterate.
+
+Built from a live :class:`optkit.Result` (:func:`from_result`) or from a stored compare
+run (:func:`from_run_dict`, which carries the path alone).  Per-iterate evaluation
+counts are not part of a trace; :func:`counted_minimize` runs ``minimize`` and records
+them by counting what the driver's ``Oracle`` asks of the problem (the method's own
+work, exactly what ``Result.evaluations`` counts), and checks that its total equals
+``Result.evaluations`` — if the driver ever counts differently, the counts are dropped
+rather than shown wrong.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class FigureRun:
+    """One method's run: ``xs[k]`` is iterate k (thinned like the trace when it is)."""
+
+    label: str
+    xs: list[list[float]]
+    f: list[float] | None = None
+    grad_norm: list[float] | None = None
+    ks: list[int] | None = None
+    evaluations: list[int] | None = None  # cumulative method evaluations at each iterate
+    eigenvalues: list[list[float] | None] | None = None
+    outcome: str = ""
+    thinning: dict | None = None  # {"kept": ..., "every": ...} when the trace was thinned
+    x0: list[float] = field(default_factory=list)
+
+
+def from_result(label: str, result, evaluations: list[int] | None = None) -> FigureRun:
+    """The figure view of one :class:`optkit.Result`."""
+    trace = result.trace
+    thinning = getattr(result, "trace_thinning", None)
+    return FigureRun(label=label, xs=[list(r.x) for r in trace], f=[r.f for r in trace],
+                     grad_norm=[r.grad_norm for r in trace], ks=[r.k for r in trace], evaluations=evaluations,
+                     eigenvalues=[r.eigenvalues for r in trace], outcome=result.outcome,
+                     thinning=thinning or None, x0=list(result.x0))
+
+
+def from_run_dict(run: dict) -> FigureRun:
+    """The figure view of a stored compare run (the conventions' shape plus ``path``)."""
+    xs = [list(map(float, x)) for x in (run.get("path") or [])]
+    if not xs and run.get("x0") is not None:
+        xs = [list(map(float, run["x0"]))]
+    return FigureRun(label=str(run.get("method")), xs=xs, outcome=str(run.get("outcome", "")),
+                     thinning=run.get("path_thinning") or None, x0=list(map(float, run.get("x0") or xs[0])))
+
+
+class _CountingProblem:
+    """Forwards everything to ``problem``; counts f, ∇f, ∇²f and Hv asked for by the driver's Oracle.
+
+    Diagnostics (the trace's eigenvalues, the end point's classification, the divergence
+    test's curvature) call the problem directly, not through the Oracle, and are not the
+    method's work: they are not counted, as in ``Result.evaluations``.
+    """
+
+    def __init__(self, problem, oracle_type):
+        self._problem = problem
+        self._oracle_type = oracle_type
+        self.method_evaluations = 0
+
+    def __getattr__(self, name):
+        return getattr(self._problem, name)
+
+    def _count(self) -> None:
+        caller = sys._getframe(2).f_locals.get("self")  # frame 0: _count, 1: f/grad/..., 2: the caller
+        if isinstance(caller, self._oracle_type):
+            self.method_evaluations += 1
+
+    def f(self, *args, **kwargs):
+        self._count()
+        return self._problem.f(*args, **kwargs)
+
+    def grad(self, *args, **kwargs):
+        self._count()
+        return self._problem.grad(*args, **kwargs)
+
+    def hess(self, *args, **kwargs):
+        self._count()
+        return self._problem.hess(*args, **kwargs)
+
+    def hvp(self, *args, **kwargs):
+        self._count()
+        return self._problem.hvp(*args, **kwargs)
+
+
+def counted_minimize(problem, method: str, x0=None, **kwargs):
+    """``minimize`` plus the cumulative evaluation count at every iterate of the trace.
+
+    Returns ``(result, counts)``; ``counts`` is None when the counts cannot be vouched
+    for (the run's trace was thinned, or the total disagrees with ``Result.evaluations``).
+    """
+    from optkit.run import driver
+
+    proxy = _CountingProblem(problem, driver.Oracle)
+    seen: list[int] = []
+    user_callback = kwargs.pop("callback", None)
+
+    def callback(record):
+        seen.append(proxy.method_evaluations)  # f and ∇f at x_k are in; the step from x_k is not
+        return bool(user_callback(record)) if user_callback is not None else False
+
+    result = driver.minimize(proxy, method, x0, callback=callback, **kwargs)
+    total = int(sum(result.evaluations.values()))
+    counts = seen + [total] if len(seen) == len(result.trace) - 1 else seen
+    if len(counts) != len(result.trace) or total != proxy.method_evaluations or counts != sorted(counts):
+        return result, None
+    return result, counts
+
+
+def plane_coordinates(xs, dims: tuple[int, int]) -> tuple[list[float], list[float]]:
+    """Coordinates i and j of each iterate (the path drawn in the plane of a slice)."""
+    arr = np.asarray(xs, dtype=float).reshape(len(xs), -1)
+    return arr[:, dims[0]].tolist(), arr[:, dims[1]].tolist()
+
+
+def replayed_counts(problem, result, method: str, x0, options: dict, **kwargs) -> list[int] | None:
+    """Per-iterate evaluation counts of a finished run, by running it again counted.
+
+    Runs are deterministic (seeded), so the replay retraces the run; the counts are
+    returned only if it did (same iterates and f at every record), else None.
+    """
+    replay, counts = counted_minimize(problem, method, x0, options=dict(options), **kwargs)
+    same = len(replay.trace) == len(result.trace) and all(
+        a.x == b.x and (a.f == b.f or (a.f != a.f and b.f != b.f)) for a, b in zip(replay.trace, result.trace))
+    return counts if same else None
