@@ -263,3 +263,25 @@ def test_profile_lines_are_the_compare_curves():
     assert saddles >= 1  # E10: Newton stops at the saddle of x² − y²
     assert f"{solved}/3 solved" in newton.legend and f"{saddles} saddle" in newton.legend
     assert rec.instances == 3
+
+
+def test_classified_points_are_cached_for_closed_forms(monkeypatch):
+    from optkit.figures import points
+    from optkit.stationary import finder
+
+    p = optkit.get_problem("beale")
+    box = np.asarray(p.box)
+    first = points.classified_in_box(p, box)
+    assert {m.kind for m in first} == {"minimum", "saddle"}  # beale: one minimum, two saddles (problem file)
+
+    def no_classify(*args, **kwargs):
+        raise AssertionError("classified again although cached")
+
+    monkeypatch.setattr(finder, "classify_stationary_points", no_classify)
+    assert points.classified_in_box(p, box) == first
+    from optkit.symbolic.derivatives import cache_dir
+
+    (cache_dir() / f"{points._key(p, box)}.json").write_text('{"points": [[0, 0, "import os", 1, null]]}')
+    monkeypatch.undo()
+    assert points.classified_in_box(p, box) == first  # a damaged entry is ignored and rewritten
+    assert points._key(p, box) != points._key(p, box + 1)  # the box is part of the key

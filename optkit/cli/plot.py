@@ -142,6 +142,31 @@ def run_figures(problem, result, kw: dict, x0, options: dict, replay: bool = Tru
         typer.echo(f"wrote {kw['plot_spectrum']}", err=True)
 
 
+def write_profile_figure(runs: list[dict], path: str, cost: str = "evals") -> None:
+    """``optkit compare ... --plot FILE`` and ``optkit report runs.db --plot FILE``: the profiles of stored runs."""
+    from optkit.figures.profiles import profiles
+    from optkit.render.plots import check_output, require_matplotlib, write_figure
+
+    require_matplotlib()
+    check_output(path)
+    if not runs:
+        raise OptkitError("no runs to draw profiles of")
+    write_figure(profiles(runs, cost), path)
+
+
+def write_report_page(runs: list[dict], source: str, path: str, cost: str = "evals") -> None:
+    """``optkit report runs.db --html report.html``: the self-contained report page (nothing is rerun)."""
+    from optkit.figures.report import build_report
+    from optkit.render.html_report import write_report
+    from optkit.render.plots import check_folder, require_matplotlib
+
+    require_matplotlib()
+    if not path.lower().endswith((".html", ".htm")):
+        raise OptkitError(f"the report page is HTML: end the file name {path!r} in .html")
+    check_folder(path)
+    write_report(build_report(runs, source, cost=cost), path)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``plot`` to ``app`` (``optkit.cli.app`` calls it)."""
     from optkit.cli.common import ExprOption, FnOption, NOption, ParamOption, ProblemsOption, VarsOption, \

@@ -7,7 +7,8 @@ point X in which coordinates i and j vary and the others stay at X (``dims``,
 Levels: ``count`` levels evenly spaced in f, or — when f spans decades over the box
 (max − min ≥ 30 × (q − min), q the 5 % quantile of f on the grid) — spaced geometrically in f − min, so the valleys
 are not one flat colour.  The stationary points come from
-:func:`optkit.stationary.finder.classify_stationary_points` (2-D problems), each with its kind.
+:func:`optkit.stationary.finder.classify_stationary_points` (2-D problems), each with its kind
+(cached for closed forms: :mod:`optkit.figures.points`).
 """
 
 from __future__ import annotations
@@ -201,10 +202,12 @@ def landscape(problem, runs: list[FigureRun], *, box=None, levels: int | None = 
     if problem.n == 2 and stationary is not False:
         if isinstance(stationary, list):
             found, source = stationary, "recorded in the problem file"
+        elif stationary is not None:
+            found = classified_points(stationary)
         else:
-            from optkit.stationary.finder import classify_stationary_points
+            from optkit.figures.points import classified_in_box
 
-            found = classified_points(stationary if stationary is not None else classify_stationary_points(problem, box=rect))
+            found = classified_in_box(problem, rect)
         points = [p for p in found if rect[0, 0] <= p.x <= rect[0, 1] and rect[1, 0] <= p.y <= rect[1, 1]]
     x0 = runs[0].x0 if runs else None
     start = None

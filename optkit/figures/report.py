@@ -105,7 +105,7 @@ def build_report(runs: list[dict], source: str, *, cost: str = "evals", landscap
                  problem_for=None) -> ReportPage:
     """The report page of ``runs``.
 
-    ``problem_for(name, n, params)`` returns the problem object for a landscape (default: the
+    ``problem_for(name, n, params, expr)`` returns the problem object for a landscape (default: the
     registry); a problem it cannot provide gets no landscape, and the page says so.
     """
     notes = []
@@ -129,7 +129,12 @@ def build_report(runs: list[dict], source: str, *, cost: str = "evals", landscap
                       sections, notes)
 
 
-def _registry_problem(name: str, n, params: dict):
+def _registry_problem(name: str, n, params: dict, expr: str | None = None):
+    """The problem of a stored run: a formula's text when the run stored one, else the registry's name."""
+    if expr:
+        from optkit.problems.registry import expression_definition
+
+        return expression_definition(expr).instantiate(int(n) if n else None)
     import optkit
 
     return optkit.get_problem(name, int(n) if n else None, **params)
@@ -145,7 +150,7 @@ def _landscape(key, members, problem_for):
     if not from_x0:
         return None, "no stored path from x0: no landscape"
     try:
-        problem = problem_for(name, n, dict(params))
+        problem = problem_for(name, n, dict(params), from_x0[0].get("expr"))
     except OptkitError as exc:
         return None, f"no landscape: {exc}"
     drawn = [from_run_dict(r) for r in from_x0]

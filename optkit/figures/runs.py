@@ -94,24 +94,27 @@ def counted_minimize(problem, method: str, x0=None, **kwargs):
     """``minimize`` plus the cumulative evaluation count at every iterate of the trace.
 
     Returns ``(result, counts)``; ``counts`` is None when the counts cannot be vouched
-    for (the run's trace was thinned, or the total disagrees with ``Result.evaluations``).
+    for (the total disagrees with ``Result.evaluations``). A thinned trace gets the counts of the
+    records it kept.
     """
     from optkit.run import driver
 
     proxy = _CountingProblem(problem, driver.Oracle)
-    seen: list[int] = []
+    seen: dict[int, int] = {}
     user_callback = kwargs.pop("callback", None)
 
     def callback(record):
-        seen.append(proxy.method_evaluations)  # f and ∇f at x_k are in; the step from x_k is not
+        seen[record.k] = proxy.method_evaluations  # f and ∇f at x_k are in; the step from x_k is not
         return bool(user_callback(record)) if user_callback is not None else False
 
     result = driver.minimize(proxy, method, x0, callback=callback, **kwargs)
     total = int(sum(result.evaluations.values()))
-    counts = seen + [total] if len(seen) == len(result.trace) - 1 else seen
-    if len(counts) != len(result.trace) or total != proxy.method_evaluations or counts != sorted(counts):
+    last = result.trace[-1].k
+    seen.setdefault(last, total)  # the loop stops before calling back on the final iterate
+    if total != proxy.method_evaluations or any(r.k not in seen for r in result.trace):
         return result, None
-    return result, counts
+    counts = [seen[r.k] for r in result.trace]  # a thinned trace keeps the counts of its records
+    return result, counts if counts == sorted(counts) else None
 
 
 def plane_coordinates(xs, dims: tuple[int, int]) -> tuple[list[float], list[float]]:
