@@ -285,3 +285,13 @@ def test_classified_points_are_cached_for_closed_forms(monkeypatch):
     monkeypatch.undo()
     assert points.classified_in_box(p, box) == first  # a damaged entry is ignored and rewritten
     assert points._key(p, box) != points._key(p, box + 1)  # the box is part of the key
+
+
+def test_thinned_trace_keeps_the_counts_of_its_records():
+    p = optkit.get_problem("booth")
+    result, counts = counted_minimize(p, "gd", [0.0, 0.0], lr=1e-7, max_iter=4500)
+    assert result.trace_thinning  # more records than the trace keeps (conventions: first/last 1,000)
+    ks = [r.k for r in result.trace]
+    assert len(ks) < 4501 and counts == [2 * (k + 1) for k in ks]  # f and ∇f once per iterate (fixed step)
+    rec = landscape(p, [from_result("gd", result, counts)], stationary=False, resolution=11)
+    assert "thinned" in rec.caption

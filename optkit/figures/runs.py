@@ -2,16 +2,14 @@
 
 Built from a live :class:`optkit.Result` (:func:`from_result`) or from a stored compare
 run (:func:`from_run_dict`, which carries the path alone).  Per-iterate evaluation
-counts are not part of a trace; :func:`counted_minimize` runs ``minimize`` and records
-them by counting what the driver's ``Oracle`` asks of the problem (the method's own
-work, exactly what ``Result.evaluations`` counts), and checks that its total equals
-``Result.evaluations`` — if the driver ever counts differently, the counts are dropped
-rather than shown wrong.
+counts are not part of a trace; :func:`counted_minimize` runs ``minimize`` and reads
+the problem's one evaluation counter at each iterate through the loop's callback (the
+method's own work, exactly what ``Result.evaluations`` counts), and drops the counts
+rather than show them wrong if they disagree with ``Result.evaluations``.
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,75 +50,35 @@ def from_run_dict(run: dict) -> FigureRun:
                      thinning=run.get("path_thinning") or None, x0=list(map(float, run.get("x0") or xs[0])))
 
 
-class _CountingProblem:
-    """Forwards everything to ``problem``; counts f, ∇f, ∇²f and Hv asked for by the driver's Oracle.
-
-    Diagnostics (the trace's eigenvalues, the end point's classification, the divergence
-    test's curvature) call the problem directly, not through the Oracle, and are not the
-    method's work: they are not counted, as in ``Result.evaluations``.
-    """
-
-    def __init__(self, problem, oracle_type):
-        self._problem = problem
-        self._oracle_type = oracle_type
-        self.method_evaluations = 0
-
-    def __getattr__(self, name):
-        return getattr(self._problem, name)
-
-    def _count(self) -> None:
-        caller = sys._getframe(2).f_locals.get("self")  # frame 0: _count, 1: f/grad/..., 2: the caller
-        if isinstance(caller, self._oracle_type):
-            self.method_evaluations += 1
-
-    def f(self, *args, **kwargs):
-        self._count()
-        return self._problem.f(*args, **kwargs)
-
-    def grad(self, *args, **kwargs):
-        self._count()
-        return self._problem.grad(*args, **kwargs)
-
-    def hess(self, *args, **kwargs):
-        self._count()
-        return self._problem.hess(*args, **kwargs)
-
-    def hvp(self, *args, **kwargs):
-        self._count()
-        return self._problem.hvp(*args, **kwargs)
-
-
 def counted_minimize(problem, method: str, x0=None, **kwargs):
     """``minimize`` plus the cumulative evaluation count at every iterate of the trace.
 
-    Returns ``(result, counts)``; ``counts`` is None when the counts cannot be vouched
-    for (the total disagrees with ``Result.evaluations``). A thinned trace gets the counts of the
-    records it kept.
+    The count at iterate k is read from the problem's one counter (``problem.counts``,
+    which diagnostics do not tick) when the loop calls back at x_k — f and ∇f at x_k are
+    in, the step from x_k is not.  Returns ``(result, counts)``; ``counts`` is None when
+    they cannot be vouched for (the total disagrees with ``Result.evaluations``).  A
+    thinned trace gets the counts of the records it kept.
     """
-    from optkit.run import driver
+    from optkit.run.driver import minimize
 
-    proxy = _CountingProblem(problem, driver.Oracle)
+    if isinstance(problem, (str, bytes)) or not hasattr(problem, "counts"):
+        return minimize(problem, method, x0, **kwargs), None
+    counter = problem.counts
+    before = counter.as_dict()
     seen: dict[int, int] = {}
     user_callback = kwargs.pop("callback", None)
 
     def callback(record):
-        seen[record.k] = proxy.method_evaluations  # f and ∇f at x_k are in; the step from x_k is not
+        seen[record.k] = sum(counter.since(before).values())
         return bool(user_callback(record)) if user_callback is not None else False
 
-    result = driver.minimize(proxy, method, x0, callback=callback, **kwargs)
+    result = minimize(problem, method, x0, callback=callback, **kwargs)
     total = int(sum(result.evaluations.values()))
-    last = result.trace[-1].k
-    seen.setdefault(last, total)  # the loop stops before calling back on the final iterate
-    if total != proxy.method_evaluations or any(r.k not in seen for r in result.trace):
+    seen.setdefault(result.trace[-1].k, total)  # the loop stops before calling back on the final iterate
+    if any(r.k not in seen for r in result.trace) or max(seen.values()) > total:
         return result, None
-    counts = [seen[r.k] for r in result.trace]  # a thinned trace keeps the counts of its records
+    counts = [seen[r.k] for r in result.trace]
     return result, counts if counts == sorted(counts) else None
-
-
-def plane_coordinates(xs, dims: tuple[int, int]) -> tuple[list[float], list[float]]:
-    """Coordinates i and j of each iterate (the path drawn in the plane of a slice)."""
-    arr = np.asarray(xs, dtype=float).reshape(len(xs), -1)
-    return arr[:, dims[0]].tolist(), arr[:, dims[1]].tolist()
 
 
 def replayed_counts(problem, result, method: str, x0, options: dict, **kwargs) -> list[int] | None:
@@ -133,3 +91,9 @@ def replayed_counts(problem, result, method: str, x0, options: dict, **kwargs) -
     same = len(replay.trace) == len(result.trace) and all(
         a.x == b.x and (a.f == b.f or (a.f != a.f and b.f != b.f)) for a, b in zip(replay.trace, result.trace))
     return counts if same else None
+
+
+def plane_coordinates(xs, dims: tuple[int, int]) -> tuple[list[float], list[float]]:
+    """Coordinates i and j of each iterate (the path drawn in the plane of a slice)."""
+    arr = np.asarray(xs, dtype=float).reshape(len(xs), -1)
+    return arr[:, dims[0]].tolist(), arr[:, dims[1]].tolist()

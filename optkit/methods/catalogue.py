@@ -156,6 +156,7 @@ COMMON: dict[str, OptionSpec] = {o.name: o for o in [
     OptionSpec("seed", "int", None, "random seed (mini-batches, random Lanczos starts)", "seed ≥ 0",
                lambda v: v >= 0, optional=True),
     OptionSpec("x_bound", "float", 1e8, "iterates diverging when ‖x‖₂ exceeds this", "x_bound > 0", _pos),
+    OptionSpec("divergence_check", "bool", True, "stop when f falls, ‖g‖₂ shrinks and ‖x‖₂ grows (the trend test)"),
 ]}
 
 
