@@ -148,8 +148,12 @@ def test_methods_command_lists_the_catalogue():
     assert result.exit_code == 0, result.output
     for name in ("gd", "newton", "trust-region", "tr", "sfn", "adam", "--delta0", "--krylov-dim"):
         assert name in result.output
-    rows = json.loads(runner.invoke(APP, ["methods", "--format", "json"]).stdout)
-    assert [r["name"] for r in rows] == ["gd", "newton", "trust-region", "sfn", "adam"]
+    for preset in ("gd+armijo", "tr-cg", "sfn-krylov", "scipy-tr"):
+        assert preset in result.output
+    records = json.loads(runner.invoke(APP, ["methods", "--format", "json"]).stdout)
+    assert [r["name"] for r in records["methods"]] == ["gd", "newton", "trust-region", "sfn", "adam"]
+    assert "tr-cg" in [p["name"] for p in records["presets"]]
+    assert "max_iter" in [o["name"] for o in records["common"]]
 
 
 def test_run_help_names_every_method_option():
