@@ -214,3 +214,20 @@ def test_report_in_headless_chromium(page_html, tmp_path):
                          capture_output=True, text=True, timeout=30)
     assert out.returncode == 0
     assert out.stdout.count("<svg") == 3 and "Summary per method" in out.stdout
+
+
+@pytest.mark.slow
+def test_profile_and_report_writers(tmp_path):
+    from optkit.cli.plot import write_profile_figure, write_report_page
+    from optkit.errors import OptkitError
+
+    runs = compare_runs()
+    write_profile_figure(runs, str(tmp_path / "profiles.svg"))
+    assert ET.parse(tmp_path / "profiles.svg").getroot().tag.endswith("svg")
+    write_report_page(runs, "runs.db", str(tmp_path / "report.html"))
+    assert (tmp_path / "report.html").read_text(encoding="utf-8").count("<svg") == 3
+    with pytest.raises(OptkitError, match=r"\.html"):
+        write_report_page(runs, "runs.db", str(tmp_path / "report.txt"))
+    with pytest.raises(OptkitError, match="no runs"):
+        write_profile_figure([], str(tmp_path / "empty.png"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["profiles.svg", "report.html"]

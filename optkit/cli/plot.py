@@ -41,6 +41,35 @@ def plot_command(*, fn, expr, vars_, n, param, problems, methods, x0, output, ou
     typer.echo(f"wrote {path}: {kind} of {problem.name} ({', '.join(s.label for s in getattr(record, 'series', []) or getattr(record, 'paths', []))})")
 
 
+def check_figure_path(value: Optional[str]) -> Optional[str]:
+    """Option callback for a figure's FILE: checked while the command line is read, so a bad
+    path (or a missing matplotlib) fails in one line before anything runs."""
+    if value is not None:
+        _check_early(value, html=False)
+    return value
+
+
+def check_html_path(value: Optional[str]) -> Optional[str]:
+    """Option callback for the report page's FILE (.html)."""
+    if value is not None:
+        _check_early(value, html=True)
+    return value
+
+
+def _check_early(path: str, html: bool) -> None:
+    from optkit.cli.common import fail
+    from optkit.render.plots import check_output, require_matplotlib
+
+    try:
+        require_matplotlib()
+        if html:
+            check_html(path)
+        else:
+            check_output(path)
+    except OptkitError as exc:
+        fail(str(exc))
+
+
 def _output_path(output: Optional[str], out: Optional[str]) -> str:
     if output and out and output != out:
         raise OptkitError("give the figure's file once: --output FILE (or --out FILE)")
@@ -158,13 +187,20 @@ def write_report_page(runs: list[dict], source: str, path: str, cost: str = "eva
     """``optkit report runs.db --html report.html``: the self-contained report page (nothing is rerun)."""
     from optkit.figures.report import build_report
     from optkit.render.html_report import write_report
-    from optkit.render.plots import check_folder, require_matplotlib
+    from optkit.render.plots import require_matplotlib
 
     require_matplotlib()
+    check_html(path)
+    write_report(build_report(runs, source, cost=cost), path)
+
+
+def check_html(path: str) -> None:
+    """The report page's file: .html, in a folder that exists and is writable."""
+    from optkit.render.plots import check_folder
+
     if not path.lower().endswith((".html", ".htm")):
         raise OptkitError(f"the report page is HTML: end the file name {path!r} in .html")
     check_folder(path)
-    write_report(build_report(runs, source, cost=cost), path)
 
 
 def register(app: typer.Typer) -> None:

@@ -116,28 +116,16 @@ def _fixed_parameters() -> list[inspect.Parameter]:
 
 def _plot_parameters() -> list[inspect.Parameter]:
     """--plot, --plot-convergence, --plot-spectrum: figures of the run (drawn by optkit.cli.plot)."""
+    from optkit.cli.plot import check_figure_path
+
     what = {"plot": "contours of f with the path and the stationary points (2-D problems)",
             "plot_convergence": "f − f* (or f) and ‖g‖ against iterations and evaluations",
             "plot_spectrum": "the Hessian's eigenvalues along the run and the index against f (n ≤ 200)"}
     return [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
                               default=typer.Option(None, "--" + name.replace("_", "-"), metavar="FILE",
-                                                   callback=_figure_path,
+                                                   callback=check_figure_path,
                                                    help=f"Also draw {text} into FILE (.png, .svg or .pdf)."))
             for name, text in what.items()]
-
-
-def _figure_path(value: Optional[str]) -> Optional[str]:
-    """Checked while the command line is read, so a bad path fails before the run, in one line."""
-    if value is not None:
-        from optkit.cli.common import fail
-        from optkit.render.plots import check_output, require_matplotlib
-
-        try:
-            require_matplotlib()
-            check_output(value)
-        except OptkitError as exc:
-            fail(str(exc))
-    return value
 
 
 def _pairs(pairs: Optional[List[str]]) -> dict:
