@@ -10,6 +10,7 @@ bad value is one ``Error:`` line and exit code 2.
 from __future__ import annotations
 
 import inspect
+import sys
 from typing import List, Optional
 
 import typer
@@ -218,6 +219,11 @@ def _emit(record: dict, fmt: str, kw: dict) -> None:
                     console.print(table)
             return
         _print_tables(tables, kw["no_color"])
+        if sys.stdout.isatty():  # a terminal, no file: f and ‖g‖₂ along the run in one line each
+            from optkit.figures.sparkline import summary_lines
+
+            for line in summary_lines(record):
+                typer.echo(line)
         return
     if fmt == "json":
         text = json_text(record)
