@@ -69,8 +69,8 @@ def profiles(runs: list[dict], cost: str = "evals", data: bool = True, title: st
     if data:
         panels.append(_panel("data", data_profile(runs), counts, instances,
                              "κ (evaluations / (n + 1), log₂ axis)", "d(κ): fraction solved within κ simplex gradients"))
-    caption = ("solved: outcome minimum and f within ftol of the recorded minimum; instances no method solved stay "
-               f"in the denominator ({instances} instances)")
+    caption = ("solved as optkit compare defines it (the run ends at a minimum, f within solved_ftol of it); "
+               f"instances no method solved stay in the denominator ({instances} instances)")
     return Profiles(title or f"Performance and data profiles ({COST_WORDS.get(cost, cost)})", panels, instances, caption)
 
 

@@ -122,9 +122,8 @@ def build_report(runs: list[dict], source: str, *, cost: str = "evals", landscap
     profile = profiles(runs, cost, title=f"Profiles over {len(groups)} problems") if runs else None
     if not runs:
         notes.append("the database holds no runs")
-    solved_rule = ("solved: the run ended at a minimum (outcome minimum) and, where the problem records its minima, "
-                   "f − f_local ≤ ftol·max(1, |f(x0) − f*|)")
-    notes.append(solved_rule)
+    notes.append("solved: as optkit compare defines it (the run ends at a minimum, with f within solved_ftol of "
+                 f"it); ρ(τ) on the cost {cost!r} (evals = f + ∇f + ∇²f + Hv evaluations)")
     return ReportPage(f"optkit comparison report: {len(runs)} runs", source, summary_table(runs, cost), profile,
                       sections, notes)
 

@@ -289,7 +289,8 @@ def draw_profiles(rec):
             ax.step(tau, rho, where="post", color=PALETTE[i % len(PALETTE)], linestyle=LINE_STYLES[i % len(LINE_STYLES)],
                     linewidth=1.9, label=line.legend)
         ax.set_xscale("log", base=2)
-        ax.set_xlim(left=min([t for line in panel.lines for t in line.tau] + [1.0]), right=panel.x_max)
+        # a little room left of the first step, so a curve rising at τ = 1 is not hidden by the axis
+        ax.set_xlim(left=0.92 * min([t for line in panel.lines for t in line.tau] + [1.0]), right=panel.x_max)
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlabel(panel.xlabel)
         ax.set_ylabel(panel.ylabel)
