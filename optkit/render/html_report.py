@@ -40,11 +40,11 @@ def table_html(table) -> str:
     return f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
 
 
-def figure_html(record, caption: str = "") -> str:
+def figure_html(record) -> str:
+    """The figure drawn as inline SVG (drawing is most of the page's time)."""
     from optkit.render.plots import svg_text
 
-    cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
-    return f"<figure>{svg_text(record)}{cap}</figure>"
+    return f"<figure>{svg_text(record)}</figure>"
 
 
 def report_html(page) -> str:
