@@ -26,7 +26,8 @@ DPI = 100
 INSTALL_HINT = 'matplotlib is needed for figures: pip install "optkit[plot]"'
 
 # Okabe & Ito (2008), "Color universal design": distinguishable with any colour-vision deficiency.
-PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#0072B2", "#F0E442", "#000000")
+# Its yellow is left out (it vanishes on white and on viridis' light end); grey takes its place.
+PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#0072B2", "#000000", "#999999")
 PATH_MARKERS = ("o", "s", "^", "D", "v", "P", "h", "*")
 LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), "-", "--")
 KIND_MARKERS = {"minimum": "o", "maximum": "^", "saddle": "X", "degenerate": "D"}
@@ -144,13 +145,24 @@ def _figure(height: float, **kw):
     return Figure(figsize=(WIDTH_INCHES, height), dpi=DPI, layout="constrained", **kw)
 
 
+def legend_columns(labels, most: int) -> int:
+    """As many columns (up to ``most``) as fit across the figure: ~6.5 px per character at 10 pt, plus the handle."""
+    width = 6.5 * max((len(label) for label in labels), default=1) + 60
+    return max(1, min(most, len(labels), int(WIDTH_INCHES * DPI * 0.95 // width)))
+
+
+def _legend_rows(labels, most: int) -> int:
+    columns = legend_columns(labels, most)
+    return -(-len(labels) // columns)
+
+
 def _legend_below(fig, handles, labels, caption: str, ncol: int, **kw) -> None:
     """Legend outside the axes, under them (it never hides a path), titled by the record's caption."""
     import textwrap
 
     caption = "\n".join(textwrap.wrap(caption, 140))
     if handles:
-        fig.legend(handles, labels, loc="outside lower center", ncol=min(ncol, len(handles)), frameon=False,
+        fig.legend(handles, labels, loc="outside lower center", ncol=legend_columns(labels, ncol), frameon=False,
                    title=caption or None, title_fontsize=9, **kw)
     elif caption:
         fig.supxlabel(caption, fontsize=9)
@@ -280,7 +292,8 @@ def draw_spectrum(rec):
 
 
 def draw_profiles(rec):
-    fig = _figure(6.0)
+    labels = [line.legend for line in rec.panels[0].lines] if rec.panels else []
+    fig = _figure(5.0 + 0.25 * _legend_rows(labels, 2))  # room for a legend of long outcome counts
     axes = fig.subplots(1, len(rec.panels), squeeze=False)[0]
     for ax, panel in zip(axes, rec.panels):
         for i, line in enumerate(panel.lines):
