@@ -8,8 +8,6 @@ from the source (every ``import optkit...`` anywhere in a module), so the test n
 import ast
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[1] / "optkit"
 
 
@@ -70,12 +68,5 @@ def test_the_cycle_finder_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": set()}) == []
 
 
-@pytest.mark.xfail(strict=True, reason="known: run.driver <-> methods.exact_steps (exact arithmetic as a "
-                                       "second loop; issue 7's driver half removes it)")
 def test_no_import_cycles():
     assert cycles(import_graph()) == []
-
-
-def test_no_import_cycles_outside_the_known_one():
-    remaining = [c for c in cycles(import_graph()) if c != ["optkit.methods.exact_steps", "optkit.run.driver"]]
-    assert remaining == []

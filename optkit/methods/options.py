@@ -238,6 +238,7 @@ COMMON: dict[str, OptionSpec] = {o.name: o for o in [
     OptionSpec("max_evals", "int", None, "maximum f + ∇f + ∇²f + Hv evaluations", low=1, optional=True),
     OptionSpec("seed", "int", None, "random seed (mini-batches, random Lanczos starts)", low=0, optional=True),
     _positive("x_bound", 1e8, "iterates diverging when ‖x‖₂ exceeds this"),
+    OptionSpec("divergence_check", "bool", True, "stop when f falls, ‖g‖₂ shrinks and ‖x‖₂ grows (the trend test)"),
 ]}
 
 

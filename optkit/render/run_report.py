@@ -176,8 +176,10 @@ def summary_table(record: dict) -> Table:
         last = record["trace"][-1] if record["trace"] else {}
         table.add_row("Final x", f"first coordinates ({', '.join(fmt(v, 6) for v in x[:4])}, …), "
                                  f"‖x‖₂ = {fmt(last.get('x_norm'), 8)}")
-    if record.get("exact") and record["exact"].get("x"):
-        table.add_row("Final x (exact)", "(" + ", ".join(record["exact"]["x"]) + ")")
+    exact = record.get("exact") or {}
+    if exact.get("x"):
+        label = "Final x (exact)" if exact.get("lost_at") is None else f"Last exact x (k = {exact.get('k')})"
+        table.add_row(label, "(" + ", ".join(exact["x"]) + ")")
     table.add_row("Final f", fmt(record["f"], 12))
     table.add_row("Final ‖g‖₂", fmt(record["grad_norm"], 4))
     c = record.get("classification")
@@ -196,6 +198,10 @@ def summary_table(record: dict) -> Table:
     table.add_row("Wall time", f"{record['wall_time']:.4g} s")
     for note in record.get("notes", []):
         table.add_row("Note", note)
+    if record.get("trace_thinning"):
+        thin = record["trace_thinning"]
+        table.add_row("Trace", f"thinned: {thin['kept']} of {record['iterations'] + 1} records kept (the first and "
+                               f"last 1,000 and every {thin['every']}-th between)")
     if record.get("exact"):
         for note in record["exact"].get("notes", []):
             table.add_row("Exact", note)
@@ -209,7 +215,7 @@ def trace_csv(record: dict) -> str:
     names += [f"x{i + 1}" for i in range(len(names), n_x)]
     keys = _step_columns(record)
     extra = sorted({k for r in trace for k in r} - {"k", "x", "f", "grad_norm", "x_norm", "eigenvalues", "note",
-                                                    "exact", "x_truncated", *keys})
+                                                    "exact", "x_truncated", "grad", "direction", *keys})
     keys += extra
     header = ["k", *names, "x_norm", "f", "grad_norm", *keys, "eigenvalues", "note"]
     rows = []
