@@ -318,11 +318,14 @@ class UnknownMethod(OptkitError):
 
 
 def make_method(spec, **options) -> Method:
-    """A :class:`Method` from a name, alias, preset or spec (``"tr:subproblem=cg"``) and keyword options."""
+    """A :class:`Method` from a name, alias, preset, spec (``"tr:subproblem=cg"``) or parsed
+    :class:`~optkit.methods.specs.MethodSpec`, and keyword options (which override the spec's)."""
     if isinstance(spec, Method):
         if not options:
             return spec
         return make_method(spec.name, **{**{k: spec.options[k] for k in spec.given}, **options})
+    if hasattr(spec, "is_scipy") and hasattr(spec, "given"):  # a parsed specs.MethodSpec
+        spec, options = spec.method, {**spec.given, **options}
     if isinstance(spec, str) and spec.strip().lower().startswith("scipy:"):
         raise OptkitError(f"{spec.strip()} is a SciPy reference: use it in optkit compare, not as an optkit method")
     name, raw = split_spec(spec)
