@@ -169,11 +169,11 @@ def minimize(problem: Any = None, method: str = "gd", x0=None, *, fun: Callable 
     run = _Run(problem, m, entry.name, x0, common, want_eig, callback, batch_size, rng, started, timeout)
     result = run.loop()
     result.options = {**values, **common, "seed": rng.seed}
-    result.columns = list(getattr(m, "columns", ()))
     if exact:
         result.options["exact"] = True
     if timeout is not None:
         result.options["timeout"] = timeout
+    result.columns = list(getattr(m, "columns", ()))
     result.wall_time = time.perf_counter() - started
     return result
 
