@@ -13,7 +13,8 @@ import pytest
 import optkit
 from optkit.errors import OptkitError
 from optkit.figures.convergence import convergence
-from optkit.figures.landscape import choose_levels, grid, landscape, plane_box, plane_of, recorded_points
+from optkit.figures.landscape import choose_levels, grid, landscape, plane_box, plane_of
+from optkit.figures.points import recorded_points
 from optkit.figures.profiles import profiles
 from optkit.figures.runs import counted_minimize, from_result, from_run_dict, replayed_counts
 from optkit.figures.spectrum import index_of, spectrum

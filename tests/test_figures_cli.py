@@ -110,3 +110,18 @@ def test_matplotlib_missing_says_how_to_install(tmp_path, monkeypatch):
     result = invoke("run", "newton", "--fn", "saddle", "--plot", str(tmp_path / "f.png"))
     one_line_error(result, 'pip install "optkit[plot]"')
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.slow
+def test_the_readme_figures_python_block_runs(tmp_path, monkeypatch):
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "optkit.figures" in b)
+    monkeypatch.chdir(tmp_path)
+    namespace = {}
+    exec(compile(block, "README.md (figures block)", "exec"), namespace)  # the README's own example code
+    record = namespace["record"]
+    assert [(m.x, m.y, m.kind) for m in record.points] == [(0.0, 0.0, "saddle")]  # x² − y²: by hand
+    assert (tmp_path / "e10.svg").exists()

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from optkit.errors import OptkitError
+from optkit.figures.points import MarkedPoint, classified_in_box, classified_points
 from optkit.figures.runs import FigureRun, plane_coordinates
 
 DEFAULT_RESOLUTION = 201  # grid points per axis: smooth contours at 1000 px, 40k evaluations of f
 DEFAULT_LEVELS = 24
 LOG_SPAN = 30.0  # f spans decades when max − min ≥ LOG_SPAN · (q₀.₀₅ − min), q₀.₀₅ the 5 % quantile on the grid
-KINDS = ("minimum", "maximum", "saddle", "degenerate")
 
 
 @dataclass
@@ -33,15 +33,6 @@ class PathData:
     y: list[float]
     outcome: str = ""
     thinned: bool = False
-
-
-@dataclass
-class MarkedPoint:
-    x: float
-    y: float
-    kind: str  # minimum, maximum, saddle or degenerate
-    f: float
-    index: int | None = None
 
 
 @dataclass
@@ -169,18 +160,6 @@ def start_text(x0) -> str:
     return "(" + ", ".join(_fmt(v) for v in x0) + ")"
 
 
-def classified_points(found) -> list[MarkedPoint]:
-    """The points of a :class:`~optkit.stationary.finder.ClassifyResult` (2-D), each with its kind."""
-    return [MarkedPoint(float(p.x[0]), float(p.x[1]), p.classification.kind, float(p.f), p.classification.index)
-            for p in found.points if p.classification.kind in KINDS]
-
-
-def recorded_points(problem) -> list[MarkedPoint]:
-    """The stationary points the problem file records (verified when the problem was added)."""
-    return [MarkedPoint(float(k.x[0]), float(k.x[1]), k.kind, float(problem.f(k.x)), k.index)
-            for k in problem.stationary_points if k.kind in KINDS]
-
-
 def landscape(problem, runs: list[FigureRun], *, box=None, levels: int | None = None, dims=None, slice_at=None,
               stationary=None, resolution: int = DEFAULT_RESOLUTION, title: str | None = None) -> Landscape:
     """The landscape record of ``problem`` with the paths of ``runs``.
@@ -205,8 +184,6 @@ def landscape(problem, runs: list[FigureRun], *, box=None, levels: int | None = 
         elif stationary is not None:
             found = classified_points(stationary)
         else:
-            from optkit.figures.points import classified_in_box
-
             found = classified_in_box(problem, rect)
         points = [p for p in found if rect[0, 0] <= p.x <= rect[0, 1] and rect[1, 0] <= p.y <= rect[1, 1]]
     x0 = runs[0].x0 if runs else None

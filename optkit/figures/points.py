@@ -1,4 +1,4 @@
-"""The stationary points a landscape marks: ``optkit classify`` in the drawn box, cached.
+"""The stationary points a landscape marks (:class:`MarkedPoint`): ``optkit classify`` in the drawn box, cached.
 
 Classifying a polynomial exactly costs a sympy import and a Gröbner basis — most of a
 landscape's time.  For a closed-form problem the answer depends only on the formula,
@@ -14,10 +14,31 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-
-from optkit.figures.landscape import KINDS, MarkedPoint, classified_points
+from dataclasses import dataclass
 
 CACHE_FORMAT = 1
+KINDS = ("minimum", "maximum", "saddle", "degenerate")
+
+
+@dataclass
+class MarkedPoint:
+    x: float
+    y: float
+    kind: str  # minimum, maximum, saddle or degenerate
+    f: float
+    index: int | None = None
+
+
+def classified_points(found) -> list[MarkedPoint]:
+    """The points of a :class:`~optkit.stationary.finder.ClassifyResult` (2-D), each with its kind."""
+    return [MarkedPoint(float(p.x[0]), float(p.x[1]), p.classification.kind, float(p.f), p.classification.index)
+            for p in found.points if p.classification.kind in KINDS]
+
+
+def recorded_points(problem) -> list[MarkedPoint]:
+    """The stationary points the problem file records (verified when the problem was added)."""
+    return [MarkedPoint(float(k.x[0]), float(k.x[1]), k.kind, float(problem.f(k.x)), k.index)
+            for k in problem.stationary_points if k.kind in KINDS]
 
 
 def _key(problem, box) -> str | None:

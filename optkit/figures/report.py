@@ -141,7 +141,8 @@ def _registry_problem(name: str, n, params: dict, expr: str | None = None):
 
 def _landscape(key, members, problem_for):
     from optkit.errors import OptkitError
-    from optkit.figures.landscape import landscape, recorded_points, start_text
+    from optkit.figures.landscape import landscape, start_text
+    from optkit.figures.points import recorded_points
     from optkit.figures.runs import from_run_dict
 
     name, n, params = key
