@@ -96,10 +96,10 @@ def _problem(fn: Optional[str], expr: Optional[str], vars_: Optional[str], n: Op
     return _registry(problems).get(fn).instantiate(n, key_value_pairs(param, "--param", "width=4"))
 
 
-def _print_tables(tables, no_color: bool) -> None:
+def _print_tables(tables, no_color: bool, console=None) -> None:
     from optkit.render.output import make_console
 
-    console = make_console(no_color)
+    console = console or make_console(no_color)
     for table in tables:
         console.print(table)
 
@@ -112,9 +112,11 @@ def _emit(record, format: str, no_color: bool, renderer: str) -> None:
         write_stdout(json_text(record))
         return
     from optkit.render import tables
+    from optkit.render.output import make_console
 
-    built = getattr(tables, renderer)(record)
-    _print_tables(built if isinstance(built, list) else [built], no_color)
+    console = make_console(no_color)
+    built = getattr(tables, renderer)(record, console.width)
+    _print_tables(built if isinstance(built, list) else [built], no_color, console)
 
 
 def _warn(messages) -> None:

@@ -78,6 +78,14 @@ def _fixed_parameters() -> list[inspect.Parameter]:
         P("every", kw, annotation=Optional[int],
           default=typer.Option(None, "--every", help="Table: show every N-th iteration (and the last).")),
         P("show_all", kw, annotation=bool, default=typer.Option(False, "--all", help="Table: show every iteration.")),
+        P("columns", kw, annotation=Optional[str],
+          default=typer.Option(None, "--columns", help="Table: only these step columns, e.g. alpha,rho "
+                                                      "(keys or headers; `optkit methods --glossary`).")),
+        P("all_columns", kw, annotation=bool,
+          default=typer.Option(False, "--all-columns", help="Table: every step column, in more tables when narrow.")),
+        P("explain", kw, annotation=Optional[int],
+          default=typer.Option(None, "--explain", min=1, max=50, metavar="K",
+                               help="Write the first K iterations as a worked solution (1 ≤ K ≤ 50).")),
         P("eig", kw, annotation=Optional[bool],
           default=typer.Option(None, "--eig/--no-eig", help="Hessian eigenvalues in the trace (default: n ≤ 10).")),
         P("n", kw, annotation=Optional[int], default=NOption),
@@ -146,19 +154,25 @@ def _emit(record: dict, fmt: str, kw: dict) -> None:
     from optkit.render.output import json_text, write_stdout
 
     if fmt == "table":
-        from optkit.render.run_report import iterations_table, summary_table
+        from optkit.render.output import make_console
+        from optkit.render.run_report import iteration_tables, summary_table
 
-        tables = [iterations_table(record, kw["every"], kw["show_all"], eig=kw["eig"] is not False),
-                  summary_table(record)]
+        def tables(width):
+            columns = [c.strip() for c in kw["columns"].split(",") if c.strip()] if kw.get("columns") else None
+            out = iteration_tables(record, width, kw["every"], kw["show_all"], eig=kw["eig"] is not False,
+                                   columns=columns, all_columns=kw.get("all_columns", False))
+            return out + [summary_table(record, width)]
+
         if kw["output"]:
             from rich.console import Console
 
             with _open(kw["output"]) as handle:
                 console = Console(file=handle, no_color=True, width=200, highlight=False, soft_wrap=False)
-                for table in tables:
+                for table in tables(console.width):
                     console.print(table)
             return
-        _print_tables(tables, kw["no_color"])
+        console = make_console(kw["no_color"])
+        _print_tables(tables(console.width), kw["no_color"], console)
         return
     if fmt == "json":
         text = json_text(record)
@@ -180,30 +194,28 @@ def _open(path: str):
         raise OptkitError(f"cannot write --output {path!r}: {exc.strerror}") from None
 
 
-def methods_command(format: str = "table", no_color: bool = False) -> None:
+def methods_command(format: str = "table", no_color: bool = False, glossary: bool = False) -> None:
     from optkit.cli.common import _check_format, _print_tables
     from optkit.methods.catalogue import catalogue_records
+    from optkit.render.columns import glossary as column_glossary
+    from optkit.render.output import json_text, make_console, write_stdout
+    from optkit.render.tables import glossary_table, methods_tables
 
     _check_format(format)
+    if glossary:
+        entries = column_glossary()
+        if format == "json":
+            write_stdout(json_text([{"key": k, "header": h, "meaning": m} for k, h, m in entries]))
+            return
+        console = make_console(no_color)
+        _print_tables([glossary_table(entries, console.width)], no_color, console)
+        return
     rows = catalogue_records()
     if format == "json":
-        from optkit.render.output import json_text, write_stdout
-
         write_stdout(json_text(rows))
         return
-    from rich.table import Table
-
-    from optkit.render.output import fmt
-
-    table = Table(title=f"{len(rows)} methods", title_justify="left")
-    for column in ("method", "what it does", "needs", "options (default; allowed)"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        name = row["name"] + (f" ({', '.join(row['aliases'])})" if row["aliases"] else "")
-        options = "\n".join(f"{o['flag']} = {fmt(o['default']) if not isinstance(o['default'], str) else o['default']}"
-                            + (f"  ({o['allowed']})" if o["allowed"] else "") for o in row["options"])
-        table.add_row(name, row["summary"] + f"\n{row['reference']}", row["needs"], options)
-    _print_tables([table], no_color)
+    console = make_console(no_color)
+    _print_tables(methods_tables(rows, console.width), no_color, console)
 
 
 def register(app: typer.Typer) -> None:
@@ -227,8 +239,9 @@ def register(app: typer.Typer) -> None:
     app.command("run")(one_line_errors(run))
 
     def methods(format: str = typer.Option("table", "--format", "-f", help="Output: table or json."),
+                glossary: bool = typer.Option(False, "--glossary", help="Explain every column of a run's trace."),
                 no_color: bool = NoColorOption) -> None:  # noqa: B008 (typer's option objects)
         """List the methods of the catalogue with their options, defaults and allowed ranges."""
-        methods_command(format, no_color)
+        methods_command(format, no_color, glossary)
 
     app.command("methods")(one_line_errors(methods))

@@ -165,7 +165,7 @@ def run_exact(problem, method: str, x0, common: dict, raw: dict) -> Result:
                 break
             x_new = [_simplify(xi - alpha * gi) for xi, gi in zip(x, g_k)]
             record.data = {"alpha": float(alpha), "alpha_exact": exact_text(alpha),
-                           "pred": float(alpha * sum(gi * gi for gi in g_k))}
+                           "pred_linear": float(alpha * sum(gi * gi for gi in g_k))}
         else:
             H = hess.xreplace(at)
             counts["hess"] += 1
@@ -179,7 +179,9 @@ def run_exact(problem, method: str, x0, common: dict, raw: dict) -> Result:
                 break
             p = H.LUsolve(sp.Matrix([-gi for gi in g_k]))
             x_new = [_simplify(xi + pi) for xi, pi in zip(x, p)]
-            record.data = {"alpha": 1.0, "pred": float(-sum(gi * pi for gi, pi in zip(g_k, p)))}
+            slope = float(sum(gi * pi for gi, pi in zip(g_k, p)))
+            # Hp = −g, so the quadratic model's decrease −gᵀp − ½pᵀHp is −½gᵀp for the Newton step
+            record.data = {"alpha": 1.0, "pred_linear": -slope, "pred_quadratic": -0.5 * slope}
         record.data["actual"] = None
         x = x_new
         k += 1

@@ -74,7 +74,7 @@ class TrustRegion:
             return Step(x, status=Status.NON_FINITE_HESSIAN, detail=str(exc))
         p, pred = sub.p, sub.model_decrease
         g_new = None
-        data = {"delta": delta, "step_norm": float(np.linalg.norm(p)), "pred": pred,
+        data = {"delta": delta, "step_norm": float(np.linalg.norm(p)), "pred_quadratic": pred,
                 "boundary": bool(sub.hits_boundary)}
         if sub.lam is not None:
             data["lambda"] = sub.lam
