@@ -141,6 +141,14 @@ def run_command(**kw) -> None:
     else:
         result = minimize(problem, kw["method"], x0, eig=kw["eig"], options={**raw, **common})
     record = result.to_dict()
+    if kw.get("explain"):
+        from optkit.explain.worked import worked_solution
+
+        record["explain"] = worked_solution(problem, record, kw["explain"])
+    if fmt == "csv":
+        from optkit.explain.worked import add_trace_vectors
+
+        add_trace_vectors(problem, record)
     _emit(record, fmt, kw)
 
 
@@ -161,6 +169,10 @@ def _emit(record: dict, fmt: str, kw: dict) -> None:
             columns = [c.strip() for c in kw["columns"].split(",") if c.strip()] if kw.get("columns") else None
             out = iteration_tables(record, width, kw["every"], kw["show_all"], eig=kw["eig"] is not False,
                                    columns=columns, all_columns=kw.get("all_columns", False))
+            if record.get("explain"):
+                from optkit.render.explain import explain_blocks
+
+                out.append(explain_blocks(record["explain"], width))
             return out + [summary_table(record, width)]
 
         if kw["output"]:
