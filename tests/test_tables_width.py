@@ -38,6 +38,8 @@ RUN_CASES = [
 OTHER_CASES = [
     ["list"], ["show", "quartic"], ["show", "xor-mlp"], ["eval", "--fn", "quartic", "--at", "1,1", "--taylor", "2"],
     ["eval", "--fn", "rosenbrock", "--n", "12"], ["classify", "--fn", "quartic"], ["classify", "--fn", "himmelblau"],
+    ["eval", "--fn", "xor-mlp", "--param", "unit_bias=1", "--at", "1,2,3,4,2,4,1,2,3", "--sample", "2,3:1"],
+    ["run", "newton", "--fn", "course-2.2", "--x0", "0,0", "--explain", "2"],
 ]
 TEXT_ONLY = [["methods"], ["methods", "--glossary"]]
 

@@ -101,7 +101,8 @@ def widths_for(columns: list[Column], width: int) -> list[int] | None:
     return widths
 
 
-def render(columns: list[Column], widths: list[int], title: str | None = None, show_header: bool = True):
+def render(columns: list[Column], widths: list[int], title: str | None = None, show_header: bool = True,
+           title_width: int | None = None):
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1),
                   show_header=show_header, collapse_padding=False)
     for column, w in zip(columns, widths):
@@ -116,14 +117,14 @@ def render(columns: list[Column], widths: list[int], title: str | None = None, s
         table.add_row(*cells)
     if title is None:
         return table
-    return Group(Text("\n".join(wrap(title, sum(widths) + GAP * (len(widths) - 1) or 40)), style="italic"), table)
+    return Group(Text("\n".join(wrap(title, title_width or table_width(widths))), style="italic"), table)
 
 
 def grid(columns: list[Column], width: int, title: str | None = None, show_header: bool = True):
     """The table at this width, or one block per row when its columns cannot fit side by side."""
     widths = widths_for(columns, width)
     if widths is not None:
-        return render(columns, widths, title, show_header)
+        return render(columns, widths, title, show_header, title_width=width)
     return vertical(columns, width, title)
 
 

@@ -190,3 +190,19 @@ def glossary_table(entries: list[tuple[str, str, str]], width: int = 100):
     cols = [Column("column", [h for _, h, _ in entries], "left"), Column("key", [k for k, _, _ in entries], "left"),
             Column("meaning", [m for _, _, m in entries], "left")]
     return Group(grid(cols, width, title="the columns of a run's trace (--columns takes the keys)"))
+
+
+def sample_tables(record: dict, width: int = 100) -> list:
+    """One sample's forward pass, loss and gradient (E7), then the data set."""
+    s = record["sample"]
+    pairs = [("sample", f"{s['description']}: x{GLUE}={GLUE}{_vector(s['x'])}, y{GLUE}={GLUE}{fmt(s['y'])}"),
+             ("z = W_i x + b_a", _vector(record["z"], 10)), ("s = σ(z)", _vector(record["s"], 10)),
+             ("u = W_oᵀs + b_o", fmt(record["u"], 10)), ("ŷ = σ(u)", fmt(record["yhat"], 10)),
+             ("loss ½(ŷ − y)²", fmt(record["loss"], 10)), ("∂L/∂u", fmt(record["dL_du"], 10)),
+             ("∂L/∂z", _vector(record["dL_dz"], 10))]
+    pairs += [(f"∂L/∂{name}", fmt(g, 10)) for name, g in zip(record["variables"], record["grad"])]
+    title = f"{record['problem']}: one sample's forward and backward pass at θ = {_vector(record['theta'])}"
+    data = record["data"]
+    cols = [Column("#", [str(i + 1) for i in range(len(data["y"]))]),
+            Column("x", [_vector(x) for x in data["x"]], "left"), Column("y", [fmt(y) for y in data["y"]])]
+    return [key_values(pairs, width, title=title), grid(cols, width, title="the data set (--sample N picks one)")]
