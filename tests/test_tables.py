@@ -106,3 +106,12 @@ def test_trace_thinning_is_said():
     for part in iteration_tables(record, 80):
         console.print(part)
     assert "every 7-th" in console.export_text()
+
+
+def test_top_level_help_has_examples_whole_descriptions_and_version():
+    out = cli("--help", width=80)
+    commands = out.split("Commands:")[1].split("Examples:")[0]
+    assert "Examples:" in out and "--explain 3" in out and "..." not in commands
+    assert "Find every stationary point in a box and classify it (minimum," in out
+    version = runner.invoke(app, ["--version"])
+    assert version.exit_code == 0 and version.output.startswith("optkit ")

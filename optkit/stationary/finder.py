@@ -93,6 +93,16 @@ class ClassifyResult:
             text += f"; lowest minimum f = {best.f:.8g} at {where}"
         return text
 
+    def __repr__(self) -> str:
+        from optkit.render.notebook import classification_repr
+
+        return classification_repr(self.to_dict())
+
+    def _repr_html_(self) -> str:
+        from optkit.render.notebook import classification_html
+
+        return classification_html(self.to_dict())
+
     def to_dict(self) -> dict:
         return {"problem": self.problem, "method": self.method, "box": self.box.tolist(),
                 "points": [p.to_dict() for p in self.points], "complete": self.complete,
