@@ -77,7 +77,7 @@ def test_e3_exact_schedule_from_the_command_line():
 def test_e3_float_schedule_and_e5_columns():
     result = run("gd", "--fn", "gd-schedule", "--x0", "6,6", "--schedule", "1/(k+2)")
     assert result.exit_code == 0, result.output
-    assert "pred. (linear)" in result.output and "actual" in result.output
+    assert "lin. pred." in result.output and "actual" in result.output
 
 
 def test_exact_digit_cap_prints_decimals_with_the_fraction_size():

@@ -52,7 +52,7 @@ def test_prediction_columns_name_what_they_hold():
     tr = json.loads(cli("run", "tr", "--fn", "course-2.2", "--x0", "0,0", "--max-iter", "1", "-f", "json"))
     assert "pred_quadratic" in tr["trace"][0] and tr["trace"][0]["rho"] == pytest.approx(
         tr["trace"][0]["actual"] / tr["trace"][0]["pred_quadratic"])
-    assert "pred. (quadratic)" in cli("run", "newton", "--fn", "course-2.2", "--x0", "0,0", width=200)
+    assert "quad. pred." in cli("run", "newton", "--fn", "course-2.2", "--x0", "0,0", width=200)
 
 
 def test_glossary_explains_every_column_a_trace_can_have():
@@ -115,3 +115,24 @@ def test_top_level_help_has_examples_whole_descriptions_and_version():
     assert "Find every stationary point in a box and classify it (minimum," in out
     version = runner.invoke(app, ["--version"])
     assert version.exit_code == 0 and version.output.startswith("optkit ")
+
+
+def test_eval_and_run_take_the_same_spelling_for_a_point():
+    a = json.loads(cli("eval", "--fn", "quartic", "--at", "1/2,1", "-f", "json"))
+    b = json.loads(cli("eval", "--fn", "quartic", "--x0", "1/2,1", "-f", "json"))
+    assert a["x"] == b["x"] == [0.5, 1.0]
+    r1 = json.loads(cli("run", "newton", "--fn", "course-2.2", "--x0", "0,0", "--max-iter", "1", "-f", "json"))
+    r2 = json.loads(cli("run", "newton", "--fn", "course-2.2", "--at", "0,0", "--max-iter", "1", "-f", "json"))
+    assert r1["trace"][1]["x"] == r2["trace"][1]["x"] == pytest.approx([17 / 15, 68 / 15])  # E2
+
+
+def test_taylor_writes_e_as_the_input_does():
+    out = cli("eval", "--expr", "e**x*y", "--at", "1,1", "--taylor", "1")
+    assert "e*(x - 1) + e*(y - 1)" in out and "E*" not in out
+
+
+def test_gradient_labelled_by_variable_from_three_variables():
+    out = cli("eval", "--fn", "helical-valley", "--at", "1,1,1", width=120)
+    assert "∂f/∂x1 =" in out and "∂f/∂x3 =" in out
+    two = cli("eval", "--fn", "quartic", "--at", "1,1")
+    assert "∇f              (19, 1)" in two

@@ -60,7 +60,7 @@ def evaluate(
     fn: Optional[str] = FnOption,
     expr: Optional[str] = ExprOption,
     vars_: Optional[str] = VarsOption,
-    at: Optional[str] = typer.Option(None, "--at", help='The point, e.g. 0,0 or -1.2,1 or "1/2, 3" (default: the problem\'s x0).'),
+    at: Optional[str] = typer.Option(None, "--at", "--x0", help='The point, e.g. 0,0 or -1.2,1 or "1/2, 3" (default: the problem\'s x0); --x0 is the same, as in run.'),
     gtol: float = typer.Option(1e-8, "--gtol", help="Stationary when ‖∇f‖₂ ≤ gtol."),
     eig_tol: float = typer.Option(1.4901161193847656e-08, "--eig-tol", help="|λ| ≤ eig_tol·max(1, max|λ|) counts as a zero eigenvalue."),
     taylor: Optional[int] = typer.Option(None, "--taylor", help="Also print the Taylor polynomial of this order (closed-form problems)."),

@@ -65,7 +65,7 @@ def _fixed_parameters() -> list[inspect.Parameter]:
         P("expr", kw, annotation=Optional[str], default=ExprOption),
         P("vars_", kw, annotation=Optional[str], default=VarsOption),
         P("x0", kw, annotation=Optional[str],
-          default=typer.Option(None, "--x0", help='Start, e.g. 0,0 or "-1.2, 1" (default: the problem\'s x0).')),
+          default=typer.Option(None, "--x0", "--at", help='Start, e.g. 0,0 or "-1.2, 1" or "1/2, 3" (default: the problem\'s x0); --at is the same, as in eval.')),
         P("opt", kw, annotation=Optional[List[str]],
           default=typer.Option(None, "--opt", help="Method option key=value, e.g. --opt delta0=0.5 (repeatable).")),
         P("exact", kw, annotation=bool,
@@ -165,6 +165,8 @@ def _emit(record: dict, fmt: str, kw: dict) -> None:
         from optkit.render.output import make_console
         from optkit.render.run_report import iteration_tables, summary_table
 
+        from rich.text import Text
+
         def tables(width):
             columns = [c.strip() for c in kw["columns"].split(",") if c.strip()] if kw.get("columns") else None
             out = iteration_tables(record, width, kw["every"], kw["show_all"], eig=kw["eig"] is not False,
@@ -172,8 +174,8 @@ def _emit(record: dict, fmt: str, kw: dict) -> None:
             if record.get("explain"):
                 from optkit.render.explain import explain_blocks
 
-                out.append(explain_blocks(record["explain"], width))
-            return out + [summary_table(record, width)]
+                out += [Text(""), explain_blocks(record["explain"], width)]
+            return out + [Text(""), summary_table(record, width)]
 
         if kw["output"]:
             from rich.console import Console

@@ -17,9 +17,9 @@ STEP_COLUMNS = [
     ("rho", "ρ", "trust region: ρ = actual decrease / quadratic-model prediction; the step is accepted when ρ > eta "
                  "and the radius shrinks (ρ < ¼) or grows (ρ > ¾ on the boundary), N&W Algorithm 4.1"),
     ("accepted", "accepted", "trust region: whether the step was taken (a rejected step keeps x_k and shrinks Δ)"),
-    ("pred_linear", "pred. (linear)", "first-order (linear Taylor) prediction of the decrease: −α_k g_kᵀp_k "
+    ("pred_linear", "lin. pred.", "first-order (linear Taylor) prediction of the decrease: −α_k g_kᵀp_k "
                                       "(= α_k‖g_k‖² for gradient descent, course exercise E5)"),
-    ("pred_quadratic", "pred. (quadratic)", "quadratic-model (second-order Taylor) prediction of the decrease: "
+    ("pred_quadratic", "quad. pred.", "quadratic-model (second-order Taylor) prediction of the decrease: "
                                             "m(0) − m(s) = −g_kᵀs − ½ sᵀH_k s for the step s = x_{k+1} − x_k "
                                             "(Newton, saddle-free Newton — with the true H, not |H| —, trust "
                                             "region, where ρ divides by it)"),

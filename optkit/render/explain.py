@@ -164,5 +164,5 @@ def explain_blocks(steps: list[dict], width: int):
     for step in steps:
         parts.append(Text(f"\nIteration k = {step['k']} ({step['method']})", style="bold"))
         for line in _lines_for(step):
-            parts.append(lines(GLUE * 2 + line, width))
+            parts.append(lines(line, width, indent=2))
     return Group(*parts)

@@ -156,6 +156,12 @@ def key_values(pairs: list[tuple], width: int, title: str | None = None, label_w
     return table if title is None else Group(Text("\n".join(wrap(title, width)), style="italic"), table)
 
 
-def lines(text: str, width: int, style: str = "") -> Text:
-    """A paragraph wrapped at spaces to the width (notes and captions under a table)."""
-    return Text("\n".join(wrap(text, width)), style=style)
+def lines(text: str, width: int, style: str = "", indent: int = 0) -> Text:
+    """A paragraph wrapped at spaces to the width (notes and captions under a table).
+
+    ``indent``: every line starts with that many spaces, continuation lines with four more.
+    """
+    if not indent:
+        return Text("\n".join(wrap(text, width)), style=style)
+    first, *rest = wrap(text, max(20, width - indent - 4)) or [""]
+    return Text("\n".join([" " * indent + first, *(" " * (indent + 4) + line for line in rest)]), style=style)

@@ -13,11 +13,16 @@ from __future__ import annotations
 
 import math
 
+from rich.console import Group
+from rich.text import Text
+
 from optkit.explain.summaries import hessian_index, note_runs
 from optkit.render.columns import STEP_COLUMNS, header_of
 from optkit.render.layout import GLUE, Column, fits, grid, key_values, lines
 from optkit.render.output import csv_text, fmt
 
+TOGETHER = {"m_hat", "v_hat", "m", "v", "eff_lr"}  # step columns shown side by side or not at all
+TOGETHER_HEADERS = {header_of(k, set()) for k in TOGETHER} | {"α/(√v+ε)"}
 FIRST, LAST = 10, 5  # rows shown around the elision line by default
 DIGITS = [(8, 10, 4), (6, 8, 4), (5, 6, 3)]  # significant digits of (x, f, ‖g‖), then fewer when narrow
 MAX_NOTES = 12  # distinct notes listed under the table
@@ -146,7 +151,13 @@ def iteration_tables(record: dict, width: int = 100, every: int | None = None, s
     core, eig_cols = _core(rows, record, width, show_eig)
     present = {k for r in trace for k in r}
     wanted = [c for c in columns if c != "eigenvalues"] if columns is not None else None
-    steps = [[rows.column(header_of(k, present), lambda r, k=k: _cell(r.get(k)))] for k in step_keys(record, wanted)]
+    steps = []
+    for k in step_keys(record, wanted):
+        column = rows.column(header_of(k, present), lambda r, k=k: _cell(r.get(k)))
+        if k in TOGETHER and steps and steps[-1][-1].header in TOGETHER_HEADERS:
+            steps[-1].append(column)  # Adam's moments and step length stay side by side
+        else:
+            steps.append([column])
     eigs = [eig_cols] if eig_cols else []  # λ_min, λ_max and index stay together
     # few variables: the step columns first, the eigenvalues after (many: they are in the core)
     extras = steps + eigs
@@ -171,7 +182,7 @@ def iteration_tables(record: dict, width: int = 100, every: int | None = None, s
                 pending.remove(group)
         continued += 1
         placed += [c.header for c in table_cols[1:]]
-        tables.append(grid(table_cols, width, title=f"{title}: step data (continued)"))
+        tables.append(Group(Text(""), grid(table_cols, width, title=f"{title}: step data (continued)")))
     out = [tables[0]]
     out += tables[1:]
     notes = []
