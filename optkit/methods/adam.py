@@ -38,6 +38,12 @@ class Adam:
     needs = frozenset({"grad"})
     monotone = False
 
+    @property
+    def columns(self) -> tuple:
+        """Trace columns; without bias correction the moments are m and v, not m̂ and v̂ (E9)."""
+        moments = ("m_hat", "v_hat") if self.bias_correction else ("m", "v")
+        return ("alpha", "pred_linear", "actual", "step_norm", *moments, "eff_lr")
+
     def __init__(self, schedule, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
                  bias_correction: bool = True, amsgrad: bool = False, weight_decay: float = 0.0,
                  show_moments_n: int = 4):

@@ -60,10 +60,11 @@ def step_keys(record: dict, wanted: list[str] | None = None) -> list[str]:
     """The step columns this trace holds, in display order (only ``wanted`` ones when given)."""
     trace = record["trace"]
     present = {k for r in trace for k in r}
-    keys = [k for k, _, _ in STEP_COLUMNS if k in present]
-    if "alpha_exact" in keys:
-        keys.remove("alpha")
-    if not any(r.get("trials") for r in trace):  # fixed steps: no trials to show
+    declared = record.get("columns")  # the method's own columns, in its order (records before: ours)
+    keys = [k for k in (declared or [k for k, _, _ in STEP_COLUMNS]) if k in present]
+    if "alpha_exact" in present and "alpha" in keys:  # exact mode: α as a fraction
+        keys[keys.index("alpha")] = "alpha_exact"
+    if not declared and not any(r.get("trials") for r in trace):  # old records: no trials to show
         keys = [k for k in keys if k != "trials"]
     if wanted is None:
         return keys
@@ -207,6 +208,12 @@ def iteration_tables(record: dict, width: int = 100, every: int | None = None, s
     return out
 
 
+def iterations_table(record: dict, every: int | None = None, show_all: bool = False, eig: bool = True,
+                     width: int = 200) -> Group:
+    """The iteration tables and their notes as one renderable (the name earlier callers use)."""
+    return Group(*iteration_tables(record, width, every, show_all, eig))
+
+
 #: The status line's words and colour follow the outcome: only a minimum wears the colour of success.
 OUTCOME_WORDS = {
     "minimum": ("success — converged to a minimum", "green"),
@@ -267,8 +274,10 @@ def summary_table(record: dict, width: int = 100):
         last = record["trace"][-1] if record["trace"] else {}
         rows.append(("Final x", f"‖x‖₂{GLUE}={GLUE}{fmt(last.get('x_norm'), 8)}; first coordinates "
                                 f"({', '.join(fmt(v, 6) for v in x[:4])}, …)"))
-    if record.get("exact") and record["exact"].get("x"):
-        rows.append(("Final x (exact)", "(" + ", ".join(record["exact"]["x"]) + ")"))
+    exact = record.get("exact") or {}
+    if exact.get("x"):
+        label = "Final x (exact)" if exact.get("lost_at") is None else f"Last exact x (k = {exact.get('k')})"
+        rows.append((label, "(" + ", ".join(exact["x"]) + ")"))
     rows += [("Final f", _final_f(record)), ("Final ‖g‖₂", fmt(record["grad_norm"], 4))]
     c = record.get("classification")
     if c:
@@ -308,6 +317,7 @@ def trace_csv(record: dict) -> str:
     names += [f"x{i + 1}" for i in range(len(names), n_x)]
     keys = [k for k, _, _ in STEP_COLUMNS if any(k in r for r in trace)]
     vectors = [v for v in ("grad", "direction", "step") if any(isinstance(r.get(v), list) for r in trace)]
+    keys = [k for k in keys if k not in vectors]
     extra = sorted({k for r in trace for k in r} - {"k", "x", "f", "grad_norm", "x_norm", "eigenvalues", "note",
                                                     "exact", "x_truncated", *keys, *vectors})
     keys += extra

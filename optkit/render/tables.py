@@ -172,17 +172,37 @@ def classification_table(record: dict, width: int = 100) -> list:
     return [table, key_values(pairs, width)]
 
 
-def methods_tables(rows: list[dict], width: int = 100) -> list:
-    """One block per method: what it does, its reference, what it needs, its options (vertical: never cut)."""
+def methods_tables(records: dict, width: int = 100, option_line=None) -> list:
+    """One block per method (what it does, reference, needs, options), then the presets and the options of
+    every run: a vertical layout, so nothing is ever cut."""
+    option_line = option_line or (lambda o: f"{o['flag']}{GLUE}={GLUE}{o['default']}")
+    rows = records["methods"]
     out = [Text(f"{len(rows)} methods (`optkit methods --glossary` explains the trace's columns)", style="italic")]
     for row in rows:
         name = row["name"] + (f" ({', '.join(row['aliases'])})" if row["aliases"] else "")
-        options = "\n".join(f"{o['flag']}{GLUE}={GLUE}{fmt(o['default']) if not isinstance(o['default'], str) else o['default']}"
-                            + (f"  ({o['allowed']})" if o["allowed"] else "") for o in row["options"])
+        options = "\n".join(_glue_flag(option_line(o)) for o in row["options"])
         out.append(key_values([("method", name, "bold"), ("what it does", row["summary"]),
                                ("reference", row["reference"]), ("needs", row["needs"]), ("options", options)], width))
         out.append(Text(""))
+    presets = records.get("presets") or []
+    if presets:
+        cols = [Column("preset", [p["name"] for p in presets], "left"), Column("is", [p["spec"] for p in presets], "left"),
+                Column("what it does", [p["summary"] for p in presets], "left")]
+        out += [grid(cols, width, title=f"{len(presets)} presets (use them wherever a method is named)"), Text("")]
+    common = records.get("common") or []
+    if common:
+        out.append(key_values([(_glue_flag(option_line(o)), o["help"]) for o in common], width,
+                              title="options of every run"))
     return out
+
+
+def _glue_flag(line: str) -> str:
+    """'--lr = 0.01' kept on one line (the flag and its default belong together)."""
+    flag, sep, rest = line.partition(" = ")
+    if not sep:
+        return line
+    default, space, notes = rest.partition("  ")
+    return f"{flag}{GLUE}={GLUE}{default}" + (f"  {notes}" if space else "")
 
 
 def glossary_table(entries: list[tuple[str, str, str]], width: int = 100):
