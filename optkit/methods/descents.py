@@ -181,6 +181,7 @@ class SaddleFreeNewton:
 
     name = "sfn"
     columns: tuple = ("damping",)
+    models_curvature = True  # its direction carries pᵀHp: the trace gets the quadratic prediction
 
     def __init__(self, damping: float = 1e-3, krylov_dim: int = 0, escape: bool = True, escape_step: float = 1.0):
         self.damping, self.krylov_dim, self.escape, self.escape_step = damping, krylov_dim, escape, escape_step
@@ -292,7 +293,6 @@ class MomentumGD:
     rise on some steps.  With a mini-batch, ∇f is the batch gradient.
     """
 
-    models_curvature = True  # its direction carries pᵀHp: the trace gets the quadratic prediction
     needs = frozenset({"grad"})
     monotone = False
     columns: tuple = ("alpha", "pred_linear", "actual", "step_norm")  # trace columns (Step.data keys), in order

@@ -44,6 +44,10 @@ BASE_COLUMNS = [
     ("x", "x, y, … / ‖x‖₂", "the iterate x_k (when the table is narrow: ‖x_k‖₂ and the first coordinates)"),
     ("f", "f", "f(x_k)"),
     ("grad_norm", "‖g‖₂", "Euclidean norm of the gradient ∇f(x_k); the run converges when ‖g‖₂ ≤ gtol"),
+    ("grad", "grad_x, … (JSON, CSV)", "the gradient vector ∇f(x_k), for n ≤ 10"),
+    ("direction", "direction (JSON, CSV)", "the search direction p_k of the step from x_k (Newton's −H⁻¹g, −g, …), "
+                                           "for n ≤ 10"),
+    ("step", "step_x, … (CSV)", "the step x_{k+1} − x_k, for n ≤ 10"),
     ("eigenvalues", "eigenvalues of H / λ_min, λ_max, index",
      "eigenvalues of the Hessian at x_k (ascending); narrow or large: the extremes and the index, the count of "
      "negative eigenvalues (Dauphin et al. 2014)"),
