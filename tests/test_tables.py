@@ -136,3 +136,11 @@ def test_gradient_labelled_by_variable_from_three_variables():
     assert "∂f/∂x1 =" in out and "∂f/∂x3 =" in out
     two = cli("eval", "--fn", "quartic", "--at", "1,1")
     assert "∇f              (19, 1)" in two
+
+
+@pytest.mark.parametrize("command", ["run", "eval", "classify", "list", "show"])
+def test_help_shows_types_not_str(command):
+    out = cli(command, "--help", width=100)
+    assert "<str>" not in out
+    if command == "run":
+        assert "--lr FLOAT" in out and "--max-iter INT" in out and "--x0, --at POINT" in out

@@ -49,6 +49,11 @@ def _applies_when(option: dict) -> str:
     return "with " + " and ".join(parts) if parts else ""
 
 
+def _metavar(spec) -> str | None:
+    """What --help shows after a flag: the option's type (its range is in the help text), never <str>."""
+    return {"float": "FLOAT", "int": "INT", "choice": "CHOICE", "text": "TEXT"}.get(spec.kind)
+
+
 def _option_parameters() -> list[inspect.Parameter]:
     params = []
     for spec in OPTIONS.values():
@@ -58,7 +63,8 @@ def _option_parameters() -> list[inspect.Parameter]:
             flag = f"{spec.flag}/--no-{spec.flag[2:]}"
             default, annotation = typer.Option(None, flag, help=help_text), Optional[bool]
         else:
-            default, annotation = typer.Option(None, spec.flag, help=help_text), Optional[str]
+            default = typer.Option(None, spec.flag, help=help_text, metavar=_metavar(spec))
+            annotation = Optional[str]
         params.append(inspect.Parameter("opt_" + spec.name, inspect.Parameter.KEYWORD_ONLY, default=default,
                                         annotation=annotation))
     for spec in COMMON.values():
@@ -69,7 +75,8 @@ def _option_parameters() -> list[inspect.Parameter]:
             flag, annotation = spec.flag, Optional[str]
             help_text = f"{spec.help} (default {spec.default}; allowed: {spec.allowed})"
         params.append(inspect.Parameter("common_" + spec.name, inspect.Parameter.KEYWORD_ONLY,
-                                        default=typer.Option(None, flag, help=help_text), annotation=annotation))
+                                        default=typer.Option(None, flag, help=help_text, metavar=_metavar(spec)),
+                                        annotation=annotation))
     return params
 
 
@@ -85,27 +92,27 @@ def _fixed_parameters() -> list[inspect.Parameter]:
         P("expr", kw, annotation=Optional[str], default=ExprOption),
         P("vars_", kw, annotation=Optional[str], default=VarsOption),
         P("x0", kw, annotation=Optional[str],
-          default=typer.Option(None, "--x0", "--at", help='Start, e.g. 0,0 or "-1.2, 1" or "1/2, 3" (default: the problem\'s x0); --at is the same, as in eval.')),
+          default=typer.Option(None, "--x0", "--at", metavar="POINT", help='Start, e.g. 0,0 or "-1.2, 1" or "1/2, 3" (default: the problem\'s x0); --at is the same, as in eval.')),
         P("opt", kw, annotation=Optional[List[str]],
-          default=typer.Option(None, "--opt", help="Method option key=value, e.g. --opt delta0=0.5 (repeatable).")),
+          default=typer.Option(None, "--opt", metavar="KEY=VALUE", help="Method option key=value, e.g. --opt delta0=0.5 (repeatable).")),
         P("exact", kw, annotation=bool,
           default=typer.Option(False, "--exact", help="Exact arithmetic (gd with a fixed/scheduled step and pure "
                                                       "newton, closed-form problems): fractions and surds.")),
         P("exact_budget", kw, annotation=Optional[str],
-          default=typer.Option(None, "--exact-budget", help="Seconds of exact arithmetic per step before the run "
+          default=typer.Option(None, "--exact-budget", metavar="SECONDS", help="Seconds of exact arithmetic per step before the run "
                                                              "continues in floating point (default 10).")),
         P("timeout", kw, annotation=Optional[str],
-          default=typer.Option(None, "--timeout", help="Cap the run's wall-clock time (seconds); on expiry the "
+          default=typer.Option(None, "--timeout", metavar="SECONDS", help="Cap the run's wall-clock time (seconds); on expiry the "
                                                         "command prints what it has, marked as cut short.")),
         P("format", kw, annotation=str,
-          default=typer.Option("table", "--format", "-f", help="Output: table, json (the run record) or csv (the trace).")),
+          default=typer.Option("table", "--format", "-f", metavar="FORMAT", help="Output: table, json (the run record) or csv (the trace).")),
         P("output", kw, annotation=Optional[str],
-          default=typer.Option(None, "--output", "-o", help="Write the chosen format to this file instead of stdout.")),
+          default=typer.Option(None, "--output", "-o", metavar="FILE", help="Write the chosen format to this file instead of stdout.")),
         P("every", kw, annotation=Optional[int],
           default=typer.Option(None, "--every", help="Table: show every N-th iteration (and the last).")),
         P("show_all", kw, annotation=bool, default=typer.Option(False, "--all", help="Table: show every iteration.")),
         P("columns", kw, annotation=Optional[str],
-          default=typer.Option(None, "--columns", help="Table: only these step columns, e.g. alpha,rho "
+          default=typer.Option(None, "--columns", metavar="KEYS", help="Table: only these step columns, e.g. alpha,rho "
                                                       "(keys or headers; `optkit methods --glossary`).")),
         P("all_columns", kw, annotation=bool,
           default=typer.Option(False, "--all-columns", help="Table: every step column, in more tables when narrow.")),
