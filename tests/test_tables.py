@@ -144,3 +144,27 @@ def test_help_shows_types_not_str(command):
     assert "<str>" not in out
     if command == "run":
         assert "--lr FLOAT" in out and "--max-iter INT" in out and "--x0, --at POINT" in out
+
+
+def test_exact_minima_are_shown_as_zero_where_the_exact_path_proves_it():
+    """Himmelblau's four minima have f = 0 (each residual x² + y − 11, x + y² − 7 vanishes there: known
+    closed form at (3, 2); the others are roots of the same system); double precision gave 7.9e-31."""
+    record = json.loads(cli("classify", "--fn", "himmelblau", "-f", "json"))
+    minima = [p for p in record["points"] if p["kind"] == "minimum"]
+    assert len(minima) == 4 and all(p["f"] == 0.0 for p in minima)
+    assert all(p["f"] > 1 for p in record["points"] if p["kind"] != "minimum")  # saddles and the maximum
+    proven = [p for p in minima if any("f = 0 exactly" in n for n in p["notes"])]
+    assert len(proven) >= 2  # the other two evaluate to exactly 0.0 in double precision already
+
+
+def test_proven_zero_never_claims_a_non_zero_value():
+    import sympy as sp
+
+    from optkit.stationary.exact_value import proven_zero
+
+    x = sp.Symbol("x")
+    root = sp.CRootOf(x**3 - 2, 0)  # 2^(1/3)
+    assert proven_zero(x**3 - 2, [x], [root], 1e-16)
+    assert not proven_zero(x**3 - 2 + sp.Rational(1, 10**12), [x], [root], 1e-12)  # tiny, but not 0
+    assert not proven_zero(x, [x], [sp.Integer(1)], 1.0)  # far from 0: not even tried
+    assert proven_zero(x**2 - 2, [x], [sp.sqrt(2)], 4e-16)
