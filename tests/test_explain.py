@@ -96,3 +96,12 @@ def test_csv_trace_has_gradient_and_step_vectors():
     columns = dict(zip(header.split(","), first.split(",")))
     assert (float(columns["grad_x1"]), float(columns["grad_x2"])) == (-6.0, 6.0)  # E3 by hand
     assert (float(columns["step_x1"]), float(columns["step_x2"])) == (3.0, -3.0)
+
+
+def test_a_rejected_trust_region_step_is_worked_out():
+    """Rosenbrock from (−1.2, 1): the second exact-subproblem step is rejected (ρ < 0); its ρ is the actual
+    decrease of the rebuilt step over the model's prediction."""
+    steps = run_json("tr", "--fn", "rosenbrock", "--explain", "2")["explain"]
+    rejected = steps[1]
+    assert rejected["accepted"] is False and rejected["x_next"] == rejected["x"]
+    assert rejected["rho"] == pytest.approx(rejected["actual"] / rejected["pred_quadratic"], rel=1e-9)

@@ -152,6 +152,16 @@ def _trust_region(step: dict, problem, x, g, options: dict, nxt: dict) -> None:
     except Exception:  # noqa: BLE001 - a problem with Hessian-vector products only
         H = None
     s = np.asarray(step["step"]) if step.get("accepted", True) else None
+    if s is None and H is not None and step.get("lambda") is not None:
+        # a rejected step of the exact subproblem: rebuild it from λ, (H + λI)s = −g, and try it
+        try:
+            s = np.linalg.solve(H + step["lambda"] * np.eye(x.size), -g)
+        except np.linalg.LinAlgError:
+            s = None
+        if s is not None:
+            step["proposed"] = _vec(s)
+            step["f_trial"] = float(problem.f(x + s))
+            step["actual"] = step["f"] - step["f_trial"]
     if s is not None and H is not None:
         step["model"] = {"gs": float(g @ s), "sHs": float(s @ H @ s)}
     if H is not None:

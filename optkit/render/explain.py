@@ -128,7 +128,13 @@ def _trust_region_lines(step: dict) -> list[str]:
     if step.get("lambda") is not None:
         out.append(f"λ = {fmt(step['lambda'], 6)}: (H + λI)s = −g" + (" with ‖s‖ = Δ" if step["lambda"] > 0 else
                                                                        ", the Newton step inside the region"))
-    out.append(_eq(f"s_{k}", _num(step, "step")) if step.get("accepted", True) else f"s_{k} proposed (rejected)")
+    if step.get("accepted", True):
+        out.append(_eq(f"s_{k}", _num(step, "step")))
+    elif step.get("proposed") is not None:
+        out.append(_eq(f"s_{k} (proposed)", _shape(step["proposed"], DIGITS)) +
+                   f"; f(x_{k} + s_{k}) = {fmt(step['f_trial'], DIGITS)}")
+    else:
+        out.append(f"s_{k} proposed (not recorded: the subproblem solver gives no λ)")
     model = step.get("model")
     if model:
         out.append(f"model decrease m(0) − m(s) = −gᵀs − ½sᵀHs = {fmt(-model['gs'], 6)} − ½·{fmt(model['sHs'], 6)}"
