@@ -191,7 +191,7 @@ def summary_table(record: dict) -> Table:
     if record.get("trace_thinning"):
         thin = record["trace_thinning"]
         table.add_row("Trace", f"thinned: {thin['kept']} of {record['iterations'] + 1} records kept (the first and "
-                               f"last 1,000 and every {thin['every']}-th between)")
+                               f"last 1,000, and one in every {thin['every']} between)")
     if record.get("exact"):
         for note in record["exact"].get("notes", []):
             table.add_row("Exact", note)

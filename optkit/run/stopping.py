@@ -10,7 +10,9 @@ The driver (``run/driver.py``) checks at every iterate x_k, in this order:
 3. ‖x‖₂ > x_bound → "no stationary point reached; iterates diverging";
 4. after an accepted step: |Δf| ≤ ftol·max(1, |f|), ‖Δx‖₂ ≤ xtol·max(1, ‖x‖₂)
    → stalled, never success (:func:`stalled`).  Mini-batch runs take Δf and
-   Δx over a whole epoch, never over one batch (whose gradient may be zero);
+   Δx over a whole epoch (⌈samples/batch⌉ steps), never over one batch, and
+   skip the default "zero step" test (xtol = 0): batches whose gradients are
+   zero move nothing while the full gradient is far from zero;
 5. the trend test at k = 16, 32, 64, … (:func:`is_checkpoint`), unless the
    divergence check is switched off;
 6. k = max_iter, or evaluations ≥ max_evals (:func:`limits`).
@@ -62,13 +64,18 @@ def non_finite(k: int, f: float, g: np.ndarray) -> str:
     return f"{what} = {f if what == 'f' else 'non-finite'} at iteration {k}"
 
 
-def stalled(last_df: float, last_dx: float, f: float, xnorm: float, ftol: float, xtol: float):
-    """(status, measure, tolerance) when f or x stalled on the last accepted step (rule 4), else None."""
+def stalled(last_df: float, last_dx: float, f: float, xnorm: float, ftol: float, xtol: float,
+            zero_step: bool = True):
+    """(status, measure, tolerance) when f or x stalled on the last accepted step (rule 4), else None.
+
+    ``zero_step=False`` (mini-batch runs) drops the default test xtol = 0, "the step was exactly
+    zero": a zero mini-batch gradient gives a zero step while the full gradient is not small.
+    """
     f_limit = ftol * max(1.0, abs(f))
     if ftol > 0 and last_df <= f_limit:
         return Status.FTOL, last_df, f_limit
     x_limit = xtol * max(1.0, xnorm)
-    if last_dx <= x_limit:
+    if (xtol > 0 or zero_step) and last_dx <= x_limit:
         return Status.XTOL, last_dx, x_limit
     return None
 
