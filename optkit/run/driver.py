@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -175,6 +176,7 @@ class _Run:
         self.trace = Trace()
         self.history = stopping.Checkpoints(x0.size)
         self.curvature = diagnostics.curvature_along(problem)
+        self.recent: deque[np.ndarray] = deque([x0], maxlen=stopping.RUNAWAY_STEPS + 1)  # accepted iterates
         self.exact = getattr(method, "exact", None)  # exact step rules keep their exact iterates here
         self.notes: list[str] = []
         self.last_df = _NAN
@@ -240,6 +242,8 @@ class _Run:
                 else:
                     f_new, g_new = f, g
                 accepted_last = step.accepted
+                if step.accepted:
+                    self.recent.append(x_new)
                 x, f, g, k = x_new, f_new, g_new, k + 1
                 self._record(k, x, f, g, exact=step.exact)
         except KeyboardInterrupt:
@@ -292,6 +296,10 @@ class _Run:
             if trend:
                 return Status.DIVERGING_TREND, None, None, trend + f"; ‖g‖₂ = {gnorm:.3g} is below gtol only " \
                                                                    "because the iterates run off to infinity"
+            runaway = stopping.vanishing_unbounded(self.recent, gnorm, c["gtol"], self.curvature) \
+                if c["divergence_check"] else ""
+            if runaway:
+                return Status.VANISHING_UNBOUNDED, None, None, runaway
             escapes = getattr(self.method, "escapes", None)
             if escapes is not None and k < c["max_iter"] and escapes(x, g, self.oracle):
                 self.notes.append(f"iteration {k}: ‖g‖₂ = {gnorm:.3g} ≤ gtol but the Hessian has negative "
