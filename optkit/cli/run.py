@@ -25,12 +25,28 @@ def _method_list() -> str:
 
 
 def _owners(key: str) -> str:
-    """' [gd, adam; default 0.01]' or, when the methods differ, ' [gd: default 0.01; adam: default 0.001]'."""
+    """' [gd, adam; default 0.01]' or, when the methods differ, ' [gd: default 0.01; adam: default 0.001]'.
+
+    A method that takes only some values of a choice says which (' sfn: none, armijo').
+    """
     owners = [e for e in CATALOGUE.values() if key in e.options]
     defaults = {repr(e.option_default(key)) for e in owners}
+    narrowed = "".join(f"; {e.name} takes {', '.join(e.choices[key])}" for e in owners if key in e.choices)
     if len(defaults) == 1:
-        return f" [{', '.join(e.name for e in owners)}; default {owners[0].option_default(key)}]"
-    return " [" + "; ".join(f"{e.name}: default {e.option_default(key)}" for e in owners) + "]"
+        return f" [{', '.join(e.name for e in owners)}; default {owners[0].option_default(key)}{narrowed}]"
+    return " [" + "; ".join(f"{e.name}: default {e.option_default(key)}" for e in owners) + narrowed + "]"
+
+
+def _applies_when(option: dict) -> str:
+    """'with --line-search armijo or wolfe', from an option record's ``when``."""
+    parts = []
+    for other, values in option["when"].items():
+        flag = "--" + other.replace("_", "-")
+        if values in ([True], [False]):
+            parts.append(flag if values[0] else f"--no-{flag[2:]}")
+        else:
+            parts.append(f"{flag} {' or '.join(str(v) for v in values)}")
+    return "with " + " and ".join(parts) if parts else ""
 
 
 def _option_parameters() -> list[inspect.Parameter]:
@@ -207,25 +223,42 @@ def methods_command(format: str = "table", no_color: bool = False) -> None:
     from optkit.methods.catalogue import catalogue_records
 
     _check_format(format)
-    rows = catalogue_records()
+    records = catalogue_records()
     if format == "json":
         from optkit.render.output import json_text, write_stdout
 
-        write_stdout(json_text(rows))
+        write_stdout(json_text(records))
         return
     from rich.table import Table
 
     from optkit.render.output import fmt
 
+    def option_line(o: dict) -> str:
+        default = o["default"]
+        default = str(default).lower() if isinstance(default, bool) else default if isinstance(default, str) else fmt(default)
+        notes = [text for text in (o["allowed"], _applies_when(o)) if text]
+        return f"{o['flag']} = {default}" + (f"  ({'; '.join(notes)})" if notes else "")
+
+    rows = records["methods"]
     table = Table(title=f"{len(rows)} methods", title_justify="left")
-    for column in ("method", "what it does", "needs", "options (default; allowed)"):
+    for column in ("method", "what it does", "needs", "options (default; allowed; applies)"):
         table.add_column(column, overflow="fold")
     for row in rows:
         name = row["name"] + (f" ({', '.join(row['aliases'])})" if row["aliases"] else "")
-        options = "\n".join(f"{o['flag']} = {fmt(o['default']) if not isinstance(o['default'], str) else o['default']}"
-                            + (f"  ({o['allowed']})" if o["allowed"] else "") for o in row["options"])
+        options = "\n".join(option_line(o) for o in row["options"])
         table.add_row(name, row["summary"] + f"\n{row['reference']}", row["needs"], options)
-    _print_tables([table], no_color)
+    presets = Table(title=f"{len(records['presets'])} presets (use them wherever a method is named)",
+                    title_justify="left")
+    for column in ("preset", "is", "what it does"):
+        presets.add_column(column, overflow="fold")
+    for p in records["presets"]:
+        presets.add_row(p["name"], p["spec"], p["summary"])
+    common = Table(title="options of every run", title_justify="left")
+    common.add_column("option", overflow="fold")
+    common.add_column("what it does", overflow="fold")
+    for o in records["common"]:
+        common.add_row(option_line(o), o["help"])
+    _print_tables([table, presets, common], no_color)
 
 
 def register(app: typer.Typer) -> None:
@@ -250,7 +283,8 @@ def register(app: typer.Typer) -> None:
 
     def methods(format: str = typer.Option("table", "--format", "-f", help="Output: table or json."),
                 no_color: bool = NoColorOption) -> None:  # noqa: B008 (typer's option objects)
-        """List the methods of the catalogue with their options, defaults and allowed ranges."""
+        """List the methods of the catalogue with their options (defaults, allowed values, when each applies),
+        the presets, and the options of every run."""
         methods_command(format, no_color)
 
     app.command("methods")(one_line_errors(methods))

@@ -64,6 +64,9 @@ def minimize(problem: Any = None, method: str = "gd", x0=None, *, fun: Callable 
              time_origin: float | None = None, options: dict | None = None, **kwargs) -> Result:
     """Run ``method`` on ``problem`` from ``x0``; return the :class:`Result` record.
 
+    ``method``: a name, alias, preset or spec (``"tr:subproblem=cg"``), or a
+    :class:`optkit.methods.catalogue.Method` (``make_method(...)``; each run builds its
+    own step rule from it, so one method object serves many runs).
     ``problem``: a :class:`optkit.Problem` (``optkit.get_problem("course-2.2")``)
     or, SciPy style, a callable f (also as ``fun=``) with ``jac``, ``hess``,
     ``hessp`` (``finite_differences=True`` fills in missing derivatives).
@@ -119,6 +122,7 @@ def minimize(problem: Any = None, method: str = "gd", x0=None, *, fun: Callable 
         result.options["exact"] = True
     if timeout is not None:
         result.options["timeout"] = timeout
+    result.columns = list(getattr(m, "columns", ()))
     result.wall_time = time.perf_counter() - called
     return result
 

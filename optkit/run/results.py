@@ -245,6 +245,7 @@ class Result:
     notes: list[str] = field(default_factory=list)
     exact: dict | None = None  # --exact: the last exact iterate (x, k), where exactness was lost, notes
     trace_thinning: dict | None = None  # {kept, every} when a long trace was thinned (run/trace.py)
+    columns: list[str] = field(default_factory=list)  # the method's trace columns (Step.data keys), in order
 
     @property
     def outcome(self) -> str:
@@ -275,6 +276,7 @@ class Result:
             "classification": self.classification, "measures": [m.to_dict() for m in self.measures],
             "wall_time": self.wall_time, "n": self.n, "x0": list(self.x0), "variables": list(self.variables),
             "notes": list(self.notes), "exact": self.exact, "trace_thinning": self.trace_thinning,
+            "columns": list(self.columns),
             "trace": [r.to_dict() for r in self.trace],
         }
 
@@ -289,6 +291,7 @@ class Result:
             measures=[Measure.from_dict(m) for m in d.get("measures", [])], n=int(d.get("n", len(d["x"]))),
             x0=[_float(v) for v in d.get("x0", [])], variables=list(d.get("variables", [])),
             notes=list(d.get("notes", [])), exact=d.get("exact"), trace_thinning=d.get("trace_thinning"),
+            columns=list(d.get("columns", [])),
         )
 
 
