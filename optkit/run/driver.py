@@ -253,7 +253,8 @@ class _Run:
         except KeyboardInterrupt:
             status, measure, tol, detail = Status.INTERRUPTED, k, None, ""
         last = self.trace.last
-        if last.eigenvalues is None and status not in _CUT_SHORT:
+        in_time = self.deadline is None or time.perf_counter() < self.deadline
+        if last.eigenvalues is None and status not in _CUT_SHORT and in_time:
             self._eigenvalues(last, x)
         return self._result(k, x, f, g, status, measure, tol, detail)
 
@@ -344,7 +345,10 @@ class _Run:
                 status, detail = Status.DIVERGING_TREND, f"{trend}; run stopped on: {why}"
         finite = bool(np.all(np.isfinite(x)) and np.all(np.isfinite(g)))
         classification = None
-        if finite and status not in _CUT_SHORT:
+        out_of_time = self.deadline is not None and time.perf_counter() >= self.deadline
+        if out_of_time and status not in _CUT_SHORT:
+            self.notes.append("the end point was not classified: the time limit (--timeout) was reached")
+        if finite and status not in _CUT_SHORT and not out_of_time:
             classification = diagnostics.classify_end(self.problem, x, g, c["gtol"])
             if not status.converged:
                 flat = diagnostics.gradient_flat(self.problem, x, g)
