@@ -180,7 +180,7 @@ class _Run:
         self.trace = Trace()
         self.history = stopping.Checkpoints(x0.size)
         self.curvature = diagnostics.curvature_along(problem)
-        self.recent: deque[np.ndarray] = deque([x0], maxlen=stopping.RUNAWAY_STEPS + 1)  # accepted iterates
+        self.recent: deque[np.ndarray] = deque([x0], maxlen=stopping.RUNAWAY_STEPS + 2)  # accepted iterates
         self.exact = getattr(method, "exact", None)  # exact step rules keep their exact iterates here
         self.notes: list[str] = []
         self.last_df = _NAN

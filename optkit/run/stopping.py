@@ -167,14 +167,18 @@ LONG_STEP = 1e-3
 #: (the gradient is not explained by a bowl: at a true minimum reached by a long last step,
 #: uᵀHu·‖step‖ ≫ ‖g‖), or at most gtol itself.
 FLAT_CURVATURE = 10.0
+#: A last step shorter than this fraction of the one before barely moved (a line search that found
+#: nothing better on a plateau): the runaway is judged on the steps before it, the curvature at the end.
+NEGLIGIBLE_STEP = 1e-3
 
 
 def vanishing_unbounded(recent: list[np.ndarray], gnorm: float, gtol: float,
                         curvature: Callable[[np.ndarray, np.ndarray], float] | None) -> str:
     """'' or why a gradient below gtol was reached along an unbounded path, not at a stationary point.
 
-    ``recent``: the last accepted iterates, oldest first.  All must hold over the
-    last RUNAWAY_STEPS steps (or all of them, when the run has made fewer):
+    ``recent``: the last accepted iterates, oldest first (RUNAWAY_STEPS + 2 of them).
+    All must hold over the last RUNAWAY_STEPS steps (or all of them, when the run has
+    made fewer; a negligible last step is set aside, see NEGLIGIBLE_STEP):
     ‖x‖₂ grew at every step, every step (or the last) is at least NOT_SHRINKING × the
     one before (the first), so the steps are not shrinking (Newton approaching a degenerate minimum such as x⁴ shrinks its steps by 2/3 each),
     the last step is long (≥ LONG_STEP), and the curvature c = uᵀHu along it is
@@ -183,7 +187,11 @@ def vanishing_unbounded(recent: list[np.ndarray], gnorm: float, gtol: float,
     """
     if curvature is None or len(recent) < 2:  # (∇f = 0 in floats may be underflow: e^{−x} at x = 800)
         return ""
-    xs = list(recent)[-(RUNAWAY_STEPS + 1):]  # fewer steps when the run has made fewer
+    xs = list(recent)[-(RUNAWAY_STEPS + 2):]  # fewer steps when the run has made fewer
+    end = xs[-1]
+    if len(xs) >= 3 and np.linalg.norm(xs[-1] - xs[-2]) < NEGLIGIBLE_STEP * np.linalg.norm(xs[-2] - xs[-3]):
+        xs = xs[:-1]  # a last step that barely moved: the run is judged on the steps before it
+    xs = xs[-(RUNAWAY_STEPS + 1):]
     norms = [float(np.linalg.norm(x)) for x in xs]
     steps = [float(np.linalg.norm(b - a)) for a, b in zip(xs, xs[1:])]
     if not all(a < b for a, b in zip(norms, norms[1:])):
@@ -194,7 +202,7 @@ def vanishing_unbounded(recent: list[np.ndarray], gnorm: float, gtol: float,
         return ""
     if last < LONG_STEP:
         return ""
-    c = curvature(xs[-1], (xs[-1] - xs[-2]) / last)
+    c = curvature(end, (xs[-1] - xs[-2]) / last)
     if c is None or not math.isfinite(c) or (abs(c) * last > FLAT_CURVATURE * gnorm and abs(c) > gtol):
         return ""
     return (f"‖g‖₂ = {gnorm:.3g} ≤ gtol while ‖x‖₂ grew {norms[0]:.6g} → {norms[-1]:.6g} over the last "
