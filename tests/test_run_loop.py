@@ -154,3 +154,15 @@ def test_records_carry_grad_and_direction_for_small_n():
     assert r0.grad == pytest.approx([19.0, 1.0])  # by hand: (4x³ + 12x² + 6x − 3y, −3x + 4y) at (1, 1)
     assert r0.direction == pytest.approx([-19.0, -1.0], rel=1e-12)  # steepest descent: p = −g
     assert result.trace[-1].direction is None  # no step from the last iterate
+
+
+def test_ctrl_c_during_the_end_point_diagnosis_still_returns_the_run(monkeypatch):
+    from optkit.run import diagnostics
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(diagnostics, "classify_end", interrupted)
+    result = minimize(optkit.get_problem("quartic"), "newton", max_iter=50)
+    assert result.status.name == "INTERRUPTED" and result.classification is None
+    assert result.iterations > 0 and len(result.trace) == result.iterations + 1

@@ -252,11 +252,14 @@ class _Run:
                 self._record(k, x, f, g, exact=step.exact)
         except KeyboardInterrupt:
             status, measure, tol, detail = Status.INTERRUPTED, k, None, ""
-        last = self.trace.last
-        in_time = self.deadline is None or time.perf_counter() < self.deadline
-        if last.eigenvalues is None and status not in _CUT_SHORT and in_time:
-            self._eigenvalues(last, x)
-        return self._result(k, x, f, g, status, measure, tol, detail)
+        try:
+            last = self.trace.last
+            in_time = self.deadline is None or time.perf_counter() < self.deadline
+            if last.eigenvalues is None and status not in _CUT_SHORT and in_time:
+                self._eigenvalues(last, x)
+            return self._result(k, x, f, g, status, measure, tol, detail)
+        except KeyboardInterrupt:  # Ctrl-C during the end-point diagnosis: the run, without it
+            return self._result(k, x, f, g, Status.INTERRUPTED, k, None, "")
 
     def _step(self, k, x, f, g) -> Step:
         """One step of the method from x_k; its data, note and vectors go on record k."""
