@@ -115,8 +115,10 @@ OPTIONS: dict[str, OptionSpec] = {o.name: o for o in [
     OptionSpec("beta", "float", 0.9, "momentum coefficient β", "0 ≤ beta < 1", lambda v: 0 <= v < 1),
     # Newton
     OptionSpec("fallback", "choice", "auto",
-               "Newton on a non-descent direction or singular H: none (pure: take it / stop), shift "
-               "(H + τI, N&W Alg. 3.3), steepest (−g); auto = none with a unit step, shift with a line search",
+               "Newton with an H that is not positive definite: none (pure: take the step / stop if the solve is "
+               "untrusted), shift (modified Newton: H + τI whenever Cholesky of H fails, N&W Alg. 3.3, and a "
+               "negative-curvature step at a saddle), steepest (−g where the step does not descend); "
+               "auto = none with a unit step, shift with a line search",
                choices=("auto", "none", "shift", "steepest")),
     # trust region
     OptionSpec("subproblem", "choice", "exact", "trust-region subproblem solver",

@@ -66,76 +66,143 @@ def _hessian(oracle, x) -> tuple[np.ndarray | None, Direction | None]:
 class Newton:
     """Newton–Raphson direction: solve Hp = −g (N&W eq. 2.15; never form H⁻¹).
 
-    ``fallback`` (what happens when gᵀp ≥ 0 or H is singular):
+    ``fallback`` (what is done with an H that is not safely positive definite):
 
-    * ``"none"`` (pure Newton, the default with a unit step): a non-descent
-      step is taken anyway and noted; a singular H ends the run with status
-      "Hessian singular" (min|λ|/max|λ| ≤ ``singular_tol``);
-    * ``"shift"`` (default with a line search): N&W Algorithm 3.3 — Cholesky
-      of H + τI with τ₀ = 0 if min Hᵢᵢ > 0 else β − min Hᵢᵢ, τ ← max(2τ, β),
-      β = 1e-3·max(1, ‖H‖_F) — so the step always descends; τ is recorded;
-    * ``"steepest"``: p = −g, recorded.
-
-    The singularity test uses the eigenvalues of the symmetric part for
-    n ≤ 500 (cheap there, and recorded); for larger n only an exactly singular
-    factorisation or a non-finite step is detected.
+    * ``"none"`` (pure Newton, the default with a unit step): the Newton step is
+      taken whatever the curvature — it is attracted to saddles and maxima,
+      which is the point of course exercise E10 — and a non-descent step is
+      noted; an untrustworthy solve ends the run with status "Hessian singular"
+      (see :func:`trusted_solve`);
+    * ``"shift"`` (default with a line search; *modified Newton*, N&W §3.4):
+      whenever the Cholesky factorisation of H fails — H indefinite or
+      singular, whatever the sign of gᵀp — the step solves (H + τI)p = −g with
+      τ from N&W Algorithm 3.3 (Cholesky with added multiple of the identity,
+      β = 1e-3·max(1, ‖H‖_F)); τ is recorded as ``damping`` and
+      ``modification = "shift"`` in the trace.  Chosen over modified Cholesky
+      (Gill–Murray, which perturbs H entry by entry and can distort a
+      well-scaled H badly, N&W p. 53) and over eigenvalue modification (which
+      needs a full eigendecomposition and, flipping signs, *is* saddle-free
+      Newton, a method of its own here): the shift needs only Cholesky
+      factorisations, and because H + τI has a small eigenvalue ≈ β along the
+      most negative direction the step moves *away* from a saddle along it.
+      At a stationary point with negative curvature (‖g‖ ≤ gtol) the driver
+      asks :meth:`escapes`; the step is then along the most negative
+      eigenvector (N&W §4.3's direction of negative curvature), recorded;
+    * ``"steepest"``: p = −g where the Newton direction does not descend or
+      the solve is untrusted, recorded.
     """
 
     name = "newton"
     needs = frozenset({"grad", "hess"})
 
-    def __init__(self, fallback: str = "none", singular_tol: float = 1e-12):
-        self.fallback, self.singular_tol = fallback, singular_tol
+    def __init__(self, fallback: str = "none"):
+        self.fallback = fallback
 
     def prepare(self, problem, ctx) -> None:
-        pass
+        self.gtol = ctx.gtol
+
+    def escapes(self, x, g, oracle) -> bool:
+        """Modified Newton only: at ‖g‖ ≤ gtol, is there negative curvature to escape along?"""
+        if self.fallback != "shift":
+            return False
+        H, failed = _hessian(oracle, x)
+        return failed is None and negative_curvature(np.linalg.eigh(H)[0])
 
     def direction(self, oracle, k, x, f, g) -> Direction:
         H, failed = _hessian(oracle, x)
         if failed:
             return failed
-        n = g.size
-        singular = False
-        ratio = None
-        spectrum = {}
-        if n <= 500:
-            lam = np.linalg.eigvalsh(H)
-            spectrum = {"hess_eigenvalues": lam.tolist()}  # the driver records it instead of recomputing
-            big = float(np.max(np.abs(lam)))
-            ratio = float(np.min(np.abs(lam)) / big) if big > 0 else 0.0
-            singular = ratio <= self.singular_tol
-        p = None
-        if not singular:
-            try:
-                p = np.linalg.solve(H, -g)
-            except np.linalg.LinAlgError:
-                singular, ratio = True, 0.0
-            else:
-                singular = not np.all(np.isfinite(p))
-        if singular and self.fallback == "none":
-            return Direction(None, status=Status.SINGULAR_HESSIAN, measure=ratio if ratio is not None else 0.0,
-                             tol=self.singular_tol, data=spectrum)
+        if self.fallback == "shift":
+            return self._modified(H, g)
+        p, rcond, why = trusted_solve(H, -g)
+        if p is None and self.fallback == "none":
+            return Direction(None, status=Status.SINGULAR_HESSIAN, measure=rcond, tol=_EPS, detail=why)
         slope = float(g @ p) if p is not None else math.nan
-        if not singular and slope < 0:
-            return Direction(p, data=spectrum)
+        if p is not None and slope < 0:
+            return Direction(p)
         if self.fallback == "none":
             return Direction(p, note=f"Newton direction does not descend (gᵀp = {slope:.3g} ≥ 0); "
-                                     "pure Newton takes it anyway", data={"descent": False, **spectrum})
-        why = "H singular" if singular else f"Newton direction does not descend (gᵀp = {slope:.3g})"
-        if self.fallback == "steepest":
-            return Direction(-g, note=f"{why}: fell back to p = −g", data={"fallback": "steepest", **spectrum})
+                                     "pure Newton takes it anyway", data={"descent": False})
+        reason = f"H singular{why}" if p is None else f"Newton direction does not descend (gᵀp = {slope:.3g})"
+        return Direction(-g, note=f"{reason}: fell back to p = −g", data={"fallback": "steepest"})
+
+    def _modified(self, H, g) -> Direction:
+        gnorm = float(np.linalg.norm(g))
+        if gnorm <= self.gtol:
+            lam, V = np.linalg.eigh(H)
+            if negative_curvature(lam):
+                v = V[:, 0] if float(g @ V[:, 0]) <= 0 else -V[:, 0]
+                return Direction(v, data={"escape": True, "modification": "negative-curvature"},
+                                 note=f"at a saddle (‖g‖₂ = {gnorm:.3g} ≤ gtol, λ_min = {lam[0]:.4g}): "
+                                      "stepped along the most negative eigenvector")
         tau, p = shifted_newton(H, g)
-        return Direction(p, note=f"{why}: shifted H + τI with τ = {tau:.3g} (N&W Alg. 3.3)",
-                         data={"fallback": "shift", "damping": tau, **spectrum})
+        if tau == 0.0:
+            return Direction(p, data={"modification": "none", "damping": 0.0})
+        return Direction(p, note=f"H not positive definite: modified Newton, (H + τI)p = −g with τ = {tau:.3g} "
+                                 "(N&W Alg. 3.3)",
+                         data={"modification": "shift", "fallback": "shift", "damping": tau})
+
+
+def negative_curvature(eigenvalues: np.ndarray) -> bool:
+    """λ_min < −√ε·max(1, max|λ|): negative curvature beyond the rounding of an eigensolver (Weyl)."""
+    return bool(eigenvalues[0] < -math.sqrt(_EPS) * max(1.0, float(np.max(np.abs(eigenvalues)))))
+
+
+def trusted_solve(H: np.ndarray, b: np.ndarray) -> tuple[np.ndarray | None, float, str]:
+    """Solve Hp = b by LU with partial pivoting, returning (p or None, rcond, why-not).
+
+    The solve is trusted unless (i) the factorisation has an exactly zero
+    pivot, (ii) LAPACK's 1-norm reciprocal condition estimate (``gecon``) is
+    ≤ ε — then not one digit of p is reliable (the forward error bound is
+    cond·ε ≥ 1) — or (iii) p is not finite or its residual fails the backward-
+    stability test ‖Hp − b‖₁ ≤ 100·n·ε·(‖H‖₁‖p‖₁ + ‖b‖₁) (Higham, *Accuracy and
+    Stability*, Thm 9.4 with a generous growth factor).  This replaces an
+    eigenvalue-ratio test, which called H = diag(2, 2·10¹²) singular although
+    its solve is exact to rounding (Brown badly scaled, issue 9).
+    """
+    from scipy.linalg import LinAlgWarning, lapack, lu_factor, lu_solve
+    import warnings
+
+    n = b.size
+    anorm = float(np.linalg.norm(H, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LinAlgWarning)
+        try:
+            lu, piv = lu_factor(H, check_finite=False)
+        except (np.linalg.LinAlgError, ValueError):
+            return None, 0.0, ""
+    if not np.all(np.isfinite(lu)) or np.any(np.diag(lu) == 0):
+        return None, 0.0, " (zero pivot in the LU factorisation)"
+    rcond, info = lapack.dgecon(lu, anorm, norm="1")
+    rcond = float(rcond)
+    if info != 0 or not rcond > _EPS:
+        return None, rcond, ""
+    p = lu_solve((lu, piv), b, check_finite=False)
+    if not np.all(np.isfinite(p)):
+        return None, rcond, " (non-finite step)"
+    residual = float(np.linalg.norm(H @ p - b, 1))
+    bound = 100 * n * _EPS * (anorm * float(np.linalg.norm(p, 1)) + float(np.linalg.norm(b, 1)))
+    if residual > bound:
+        return None, rcond, f" (residual ‖Hp + g‖₁ = {residual:.3g} > {bound:.3g})"
+    return p, rcond, ""
 
 
 def shifted_newton(H: np.ndarray, g: np.ndarray, beta: float | None = None) -> tuple[float, np.ndarray]:
-    """N&W Algorithm 3.3 (Cholesky with added multiple of the identity): (H + τI)p = −g, H + τI ≻ 0."""
+    """N&W Algorithm 3.3 (Cholesky with added multiple of the identity): (H + τI)p = −g, H + τI ≻ 0.
+
+    τ = 0 when H itself factors (the plain Newton step); otherwise τ₀ = 0 if
+    min Hᵢᵢ > 0 else β − min Hᵢᵢ, then τ ← max(2τ, β) until Cholesky succeeds.
+    """
     from scipy.linalg import cho_factor, cho_solve
 
     n = g.size
     if beta is None:
         beta = 1e-3 * max(1.0, float(np.linalg.norm(H)))
+    tau = 0.0
+    try:
+        return tau, cho_solve(cho_factor(H), -g)
+    except np.linalg.LinAlgError:
+        pass
     dmin = float(np.min(np.diag(H)))
     tau = 0.0 if dmin > 0 else beta - dmin
     for _ in range(200):
@@ -200,7 +267,7 @@ class SaddleFreeNewton:
             if failed:
                 return False
             theta = np.linalg.eigvalsh(H)
-        return bool(theta[0] < -math.sqrt(_EPS) * max(1.0, float(np.max(np.abs(theta)))))
+        return negative_curvature(theta)
 
     def direction(self, oracle, k, x, f, g) -> Direction:
         gnorm = float(np.linalg.norm(g))
