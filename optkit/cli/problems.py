@@ -62,7 +62,7 @@ def evaluate(
     vars_: Optional[str] = VarsOption,
     at: Optional[str] = typer.Option(None, "--at", help='The point, e.g. 0,0 or -1.2,1 or "1/2, 3" (default: the problem\'s x0).'),
     gtol: float = typer.Option(1e-8, "--gtol", help="Stationary when ‖∇f‖₂ ≤ gtol."),
-    eig_tol: float = typer.Option(1.4901161193847656e-08, "--eig-tol", help="|λ| ≤ eig_tol·max(1, max|λ|) counts as a zero eigenvalue."),
+    eig_tol: float = typer.Option(1.4901161193847656e-08, "--eig-tol", help="|λ| ≤ max(eig_tol, the computed eigenvalue's error bound) counts as a zero eigenvalue."),
     taylor: Optional[int] = typer.Option(None, "--taylor", help="Also print the Taylor polynomial of this order (closed-form problems)."),
     n: Optional[int] = NOption,
     param: Optional[List[str]] = ParamOption,

@@ -79,7 +79,9 @@ def evaluation_tables(record: dict) -> list:
     summary.add_row("classification", f"[{style}]{c['description']}[/]" if style else c["description"])
     tol = record["tolerances"]
     summary.add_row("tolerances", f"stationary when ‖∇f‖₂ ≤ gtol = {fmt(tol['gtol'])}; "
-                                  f"|λ| ≤ {fmt(c['eig_threshold'], 3)} (eig_tol {fmt(tol['eig_tol'], 3)} × max(1, max|λ|)) counts as zero")
+                                  f"|λ| ≤ {fmt(c['eig_threshold'], 3)} counts as zero (the larger of eig_tol "
+                                  f"{fmt(tol['eig_tol'], 3)} and the error bound of the eigenvalues computed "
+                                  f"from a {tol.get('hessian_source', 'unknown')} Hessian)")
     for note in c["notes"]:
         summary.add_row("note", note)
     tables = [summary]

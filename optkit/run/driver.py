@@ -512,7 +512,10 @@ class _Run:
     def _classification(self, x, g):
         H = _diagnostic_hessian(self.problem, x) if _provides(self.problem, "hvp") else None
         if H is not None:
-            return classify_point(g, H, gtol=self.c["gtol"])
+            from optkit.stationary.point import hessian_source
+
+            source = hessian_source(self.problem) if self.problem.has_hessian else "formula"  # else exact Hv columns
+            return classify_point(g, H, gtol=self.c["gtol"], source=source)
         if _provides(self.problem, "hvp") and x.size > DENSE_CLASSIFY_MAX_N:
             extremes = _extreme_eigenvalues(self.problem, x)
             if extremes is not None:
@@ -524,7 +527,8 @@ class _Run:
         if _provides(self.problem, "grad") and x.size <= EIG_MAX_N * 10:
             from optkit.stationary.point import difference_hessian
 
-            cl = classify_point(g, difference_hessian(self.problem.grad, x), gtol=self.c["gtol"])
+            cl = classify_point(g, difference_hessian(self.problem.grad, x), gtol=self.c["gtol"],
+                                source="finite-differences")
             cl.notes.append("no Hessian: classified with central differences of the gradient")
             return cl
         return classify_point(g, None, gtol=self.c["gtol"])
