@@ -48,7 +48,7 @@ problem            gd    gd+armijo  newton  newton+armijo  tr     tr-cg  tr-dogl
 quadratic          none  min        min     min            min    min    min        min        min   min         none  none
 gd-schedule        min   min        min     min            min    min    min        min        min   min         none  min
 course-2.2         min   min        min     min            min    min    min        min        min   min         none  none
-rosenbrock         none  min!       min     min            min    min    min        min!       min   min         none  none
+rosenbrock         none  min!       min     min            min    min    min        min        min   min         none  none
 himmelblau         min   min        min     min            min    min    min        min        min   min         none  min
 saddle             none  none       saddle  none           none   none   none       none       none  none        none  none
 logistic-positive  none  none       none    none           none   none   none       none       none  none        none  none
