@@ -142,7 +142,10 @@ OPTIONS: dict[str, OptionSpec] = {o.name: o for o in [
     OptionSpec("grow", "float", 2.0, "radius growth factor after a very good boundary step", "grow > 1",
                lambda v: v > 1),
     # saddle-free Newton
-    OptionSpec("damping", "float", 1e-3, "damping λ in (|H| + λI)⁻¹g", "damping > 0", _pos),
+    OptionSpec("damping", "float", 1e-3, "damping λ in (|H| + λI)⁻¹g (the first λ when adaptive)", "damping > 0",
+               _pos),
+    OptionSpec("adaptive", "bool", True, "adapt λ Levenberg–Marquardt style: ×4 after a poor or shortened "
+               "step, ÷4 after a good full one"),
     OptionSpec("krylov_dim", "int", 0, "Krylov (Lanczos) dimension k; 0 = exact eigendecomposition",
                "krylov_dim ≥ 0", lambda v: v >= 0),
     OptionSpec("escape", "bool", True, "at a saddle (‖g‖ ≤ gtol), step along the most negative eigenvector"),
@@ -211,6 +214,11 @@ class LineSearchMethod:
         if s.status is not None:
             return Step(x, data=data, status=s.status, measure=s.measure, tol=s.tol, detail=s.detail, note=d.note)
         data["pred"] = float(-s.alpha * (g @ d.p))
+        feedback = getattr(self.descent, "feedback", None)  # sfn's adaptive damping
+        if feedback is not None:
+            f_new = s.f if s.f is not None else oracle.f(s.x)
+            data.update(feedback(s.alpha, f, f_new))
+            return Step(s.x, f=f_new, g=s.g, data=data, note=d.note)
         return Step(s.x, f=s.f, g=s.g, data=data, note=d.note)
 
     def _escape(self, oracle, x, f, d) -> Step:
@@ -312,7 +320,7 @@ def _sfn(o: dict, given: set):
     search = _line_search(o, given, "sfn", ("none", "armijo"))
     if not o["escape"]:
         _forbid(given, ["escape_step"], "applies only with escape on", "sfn")
-    descent = SaddleFreeNewton(o["damping"], o["krylov_dim"], o["escape"], o["escape_step"])
+    descent = SaddleFreeNewton(o["damping"], o["krylov_dim"], o["escape"], o["escape_step"], o["adaptive"])
     return LineSearchMethod("sfn", descent, search or _unit_step())
 
 
@@ -356,7 +364,8 @@ CATALOGUE: dict[str, MethodEntry] = {e.name: e for e in [
                 "∇f, and ∇²f (dogleg, exact) or Hessian-vector products (cg, cauchy)",
                 "N&W Algorithms 4.1, 4.3, 7.2", aliases=("tr",)),
     MethodEntry("sfn", "saddle-free Newton: −(|H| + λI)⁻¹g, exact or Krylov (Lanczos) from Hessian-vector products",
-                _sfn, ("line_search", "alpha0", "c1", "backtrack", "damping", "krylov_dim", "escape", "escape_step"),
+                _sfn, ("line_search", "alpha0", "c1", "backtrack", "damping", "adaptive", "krylov_dim", "escape",
+                        "escape_step"),
                 "∇f, and ∇²f (exact) or Hessian-vector products (krylov_dim > 0)",
                 "Dauphin et al. 2014, Algorithm 1", defaults={"line_search": "armijo"}),
     MethodEntry("adam", "Adam with bias correction (switchable), AMSGrad and AdamW", _adam,

@@ -222,11 +222,18 @@ class SaddleFreeNewton:
     −gᵢ/(|λᵢ| + λ): Newton's −gᵢ/λᵢ moves *towards* a saddle along negative
     curvature, SFN away; p is a descent direction whenever g ≠ 0.
 
-    Damping λ = ``damping`` (absolute, default 1e-3) is mandatory: |λᵢ| → 0
-    would give unbounded steps.  (The paper picks λ per step from a few
-    candidates by lowest f; a fixed λ keeps the step reproducible.)  On a
-    quadratic, a coordinate along eigenvalue μ < 0 grows by exactly
-    1 + |μ|/(|μ| + λ) per unit step.
+    Damping λ is mandatory: |λᵢ| → 0 would give unbounded steps.  With
+    ``adaptive`` (default) λ starts at ``damping`` and follows the
+    Levenberg–Marquardt rule (Moré 1978; Nielsen 1999) on the |H| model
+    m(αp) = α gᵀp + ½α² pᵀ|H|p of the step the line search took:
+    r = (f − f₊)/(−m(αp));  λ ← 4λ when the search backtracked (α < 1) or
+    r < ¼ (the model overpromised), λ ← λ/4 when α = 1 and r > ¾; λ stays in
+    [1e-12, 1e12].  A small λ takes long steps across plateaus of small
+    curvature (where a fixed λ = 1e-3 crawls: xor-mlp, issue 9 §4); a large
+    one shortens steps where |H| is a poor model.  (Dauphin et al. pick λ per
+    step from a few candidates by lowest f, which costs several f per step.)
+    ``adaptive`` off: λ = ``damping`` fixed; on a quadratic a coordinate
+    along eigenvalue μ < 0 then grows by exactly 1 + |μ|/(|μ| + λ) per unit step.
 
     ``krylov_dim`` = k > 0: the paper's Algorithm 1 — a Lanczos basis Q of
     the Krylov space of (H, g) from k Hessian-vector products (full
@@ -242,13 +249,32 @@ class SaddleFreeNewton:
 
     name = "sfn"
 
-    def __init__(self, damping: float = 1e-3, krylov_dim: int = 0, escape: bool = True, escape_step: float = 1.0):
+    LAMBDA_MIN, LAMBDA_MAX = 1e-12, 1e12
+
+    def __init__(self, damping: float = 1e-3, krylov_dim: int = 0, escape: bool = True, escape_step: float = 1.0,
+                 adaptive: bool = True):
         self.damping, self.krylov_dim, self.escape, self.escape_step = damping, krylov_dim, escape, escape_step
+        self.adaptive = adaptive
         self.needs = frozenset({"grad", "hvp"}) if krylov_dim else frozenset({"grad", "hess"})
 
     def prepare(self, problem, ctx) -> None:
         self.gtol = ctx.gtol
         self.rng = ctx.rng
+        self.lam = self.damping
+        self._model = None  # (gᵀp, pᵀ|H|p) of the last direction, for the damping update
+
+    def feedback(self, alpha: float, f: float, f_new: float | None) -> dict:
+        """Levenberg–Marquardt update of λ after the line search took α·p (see the class docstring)."""
+        if not self.adaptive or self._model is None or f_new is None:
+            return {}
+        slope, curvature = self._model
+        pred = -(alpha * slope + 0.5 * alpha * alpha * curvature)
+        r = (f - f_new) / pred if pred > 0 else -math.inf
+        if alpha < 1.0 or r < 0.25:
+            self.lam = min(4.0 * self.lam, self.LAMBDA_MAX)
+        elif r > 0.75:
+            self.lam = max(0.25 * self.lam, self.LAMBDA_MIN)
+        return {"model_ratio": r, "next_damping": self.lam}
 
     def escapes(self, x, g, oracle) -> bool:
         """At ‖g‖ ≤ gtol: is there negative curvature to escape along?  (Counted ∇²f or Hv work.)
@@ -280,14 +306,14 @@ class SaddleFreeNewton:
             theta, U = np.linalg.eigh(T)
             # Ritz vectors are V = QᵀU; it is applied as Qᵀ(Uc), never formed (products with Q are O(n·k))
             to_x, gamma = (lambda c: (U @ c) @ Q), U.T @ (Q @ g)
-            data = {"damping": self.damping, "krylov_dim": int(T.shape[0]), "ritz_min": float(theta[0])}
+            data = {"damping": self.lam, "krylov_dim": int(T.shape[0]), "ritz_min": float(theta[0])}
         else:
             H, failed = _hessian(oracle, x)
             if failed:
                 return failed
             theta, V = np.linalg.eigh(H)
             to_x, gamma = (lambda c: V @ c), V.T @ g
-            data = {"damping": self.damping, "hess_eigenvalues": theta.tolist()}
+            data = {"damping": self.lam, "hess_eigenvalues": theta.tolist()}
         # gamma: g in the (Ritz) eigenbasis; to_x maps eigenbasis coefficients back to R^n
         if at_stationary and self.escape and theta[0] < -math.sqrt(_EPS) * max(1.0, float(np.max(np.abs(theta)))):
             v = to_x(np.eye(theta.size)[0])
@@ -298,9 +324,14 @@ class SaddleFreeNewton:
             return Direction(self.escape_step * v, data=data,
                              note=f"at a saddle (‖g‖₂ = {gnorm:.3g} ≤ gtol, λ_min = {theta[0]:.4g}): stepped "
                                   f"{self.escape_step:g} along the most negative eigenvector")
-        p = to_x(-gamma / (np.abs(theta) + self.damping))
+        self._model = None
+        c = -gamma / (np.abs(theta) + self.lam)
+        p = to_x(c)
         if not np.all(np.isfinite(p)):
             return Direction(None, status=Status.NON_FINITE, detail="saddle-free Newton step")
+        # the |H| model along p, in the (Ritz) eigenbasis: gᵀp = γᵀc, pᵀ|H|p = Σ|θᵢ|cᵢ²
+        # (in the Krylov form p lies in span Q, so the model is exact within the subspace)
+        self._model = (float(gamma @ c), float(np.abs(theta) @ (c * c)))
         return Direction(p, data=data)
 
 
