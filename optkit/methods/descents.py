@@ -77,7 +77,7 @@ class Newton:
       whenever the Cholesky factorisation of H fails — H indefinite or
       singular, whatever the sign of gᵀp — the step solves (H + τI)p = −g with
       τ from N&W Algorithm 3.3 (Cholesky with added multiple of the identity,
-      β = 1e-3·max(1, ‖H‖_F)); τ is recorded as ``damping`` and
+      β = 1e-3·‖H‖_F, relative so the shift is scale-invariant); τ is recorded as ``damping`` and
       ``modification = "shift"`` in the trace.  Chosen over modified Cholesky
       (Gill–Murray, which perturbs H entry by entry and can distort a
       well-scaled H badly, N&W p. 53) and over eigenvalue modification (which
@@ -197,7 +197,7 @@ def shifted_newton(H: np.ndarray, g: np.ndarray, beta: float | None = None) -> t
 
     n = g.size
     if beta is None:
-        beta = 1e-3 * max(1.0, float(np.linalg.norm(H)))
+        beta = 1e-3 * float(np.linalg.norm(H)) or 1e-3  # relative: scale-invariant (N&W use 1e-3 for ‖H‖ ≈ 1)
     tau = 0.0
     try:
         return tau, cho_solve(cho_factor(H), -g)
