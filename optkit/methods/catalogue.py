@@ -139,8 +139,12 @@ OPTIONS: dict[str, OptionSpec] = {o.name: o for o in [
                "‖Dp‖ ≤ Δ, D = diag(√|Hᵢᵢ|) non-decreasing; Moré 1983); auto = hessian for the Cauchy point "
                "(steepest descent needs it on badly scaled problems), none otherwise",
                choices=("auto", "none", "hessian")),
+    OptionSpec("nonmonotone", "int", 0, "accept a step judged against the largest f of the last M accepted "
+               "iterates (Toint 1997); 0 = monotone", "nonmonotone ≥ 0", lambda v: v >= 0),
     OptionSpec("grow", "float", 2.0, "radius growth factor after a very good boundary step", "grow > 1",
                lambda v: v > 1),
+    # adaptive cubic regularisation
+    OptionSpec("sigma0", "float", 1.0, "ARC's first regularisation weight σ₀ in (σ/3)‖p‖³", "sigma0 > 0", _pos),
     # saddle-free Newton
     OptionSpec("damping", "float", 1e-3, "damping λ in (|H| + λI)⁻¹g (the first λ when adaptive)", "damping > 0",
                _pos),
@@ -311,7 +315,14 @@ def _trust_region(o: dict, given: set):
         # evaluations, but lets the Cauchy point solve 166 runs instead of 146 (Brown in 43 iterations)
         scaling = "hessian" if o["subproblem"] == "cauchy" else "none"
     return TrustRegion(o["subproblem"], o["delta0"], o["delta_max"], o["eta"], o["delta_min"],
-                       o["radius_scale"], o["initial_radius"], o["shrink"], o["grow"], scaling)
+                       o["radius_scale"], o["initial_radius"], o["shrink"], o["grow"], scaling,
+                       o["nonmonotone"])
+
+
+def _arc(o: dict, given: set):
+    from optkit.methods.arc import AdaptiveCubic
+
+    return AdaptiveCubic(o["sigma0"])
 
 
 def _sfn(o: dict, given: set):
@@ -360,9 +371,11 @@ CATALOGUE: dict[str, MethodEntry] = {e.name: e for e in [
                 "∇f, ∇²f", "N&W §3.3, Algorithm 3.3", exact=True),
     MethodEntry("trust-region", "trust region (N&W Alg. 4.1) with a Cauchy, dogleg, Steihaug CG or exact subproblem",
                 _trust_region, ("subproblem", "delta0", "delta_max", "eta", "delta_min", "radius_scale",
-                                "initial_radius", "shrink", "grow", "scaling"),
+                                "initial_radius", "shrink", "grow", "scaling", "nonmonotone"),
                 "∇f, and ∇²f (dogleg, exact) or Hessian-vector products (cg, cauchy)",
                 "N&W Algorithms 4.1, 4.3, 7.2", aliases=("tr",)),
+    MethodEntry("arc", "adaptive cubic regularisation: exact global minimiser of the cubic model, σ adapted",
+                _arc, ("sigma0",), "∇f, ∇²f", "Cartis, Gould & Toint 2011, Algorithm 2.1"),
     MethodEntry("sfn", "saddle-free Newton: −(|H| + λI)⁻¹g, exact or Krylov (Lanczos) from Hessian-vector products",
                 _sfn, ("line_search", "alpha0", "c1", "backtrack", "damping", "adaptive", "krylov_dim", "escape",
                         "escape_step"),
@@ -463,7 +476,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in [
     Preset("adam", "adam", {}, "Adam with bias correction"),
     Preset("scipy-tr", "trust-region", {"subproblem": "exact", "delta0": 1.0, "delta_max": 1000.0, "eta": 0.15,
                                         "radius_scale": "absolute", "initial_radius": "fixed", "shrink": "quarter",
-                                        "grow": 2.0, "scaling": "none"},
+                                        "grow": 2.0, "scaling": "none", "nonmonotone": 0},
            "optkit's trust region with SciPy's trust-exact rules (Δ₀ = 1, absolute Δ_max = 1000, η = 0.15, "
            "Δ/4 and 2Δ, a ball)"),
 ]}

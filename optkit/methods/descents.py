@@ -8,9 +8,9 @@ H = ∇²f(x), p the direction.
 * :class:`Newton` — Hp = −g, solved (never inverted).  Pure Newton takes the
   step even when it does not descend (it is attracted to saddles and maxima,
   which is the point of course exercise E10) and says so in the trace; with a
-  line search the ``fallback`` for a non-descent or singular H is the τ-shift
-  of N&W Algorithm 3.3 (Cholesky with added multiple of the identity,
-  β = 1e-3) or −g.
+  line search (modified Newton, N&W §3.4) every H that is not positive
+  definite is shifted, H + τI (N&W Algorithm 3.3, β = 1e-3·‖H‖_F), and a
+  saddle reached exactly is left along negative curvature.
 * :class:`SaddleFreeNewton` — p = −(|H| + λI)⁻¹g, |H| = V|Λ|Vᵀ (Dauphin et
   al. 2014, "Identifying and attacking the saddle point problem", §4 and
   Algorithm 1).  Exact from ``eigh``, or in a k-dimensional Krylov (Lanczos)

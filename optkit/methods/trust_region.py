@@ -50,17 +50,20 @@ class TrustRegion:
 
     def __init__(self, subproblem: str = "exact", delta0: float = 1.0, delta_max: float = 1000.0,
                  eta: float = 0.15, delta_min: float = 1e-12, radius_scale: str = "absolute",
-                 initial_radius: str = "fixed", shrink: str = "quarter", grow: float = 2.0, scaling: str = "none"):
+                 initial_radius: str = "fixed", shrink: str = "quarter", grow: float = 2.0, scaling: str = "none",
+                 nonmonotone: int = 0):
         self.subproblem, self.delta0, self.delta_max, self.eta, self.delta_min = (
             subproblem, delta0, delta_max, eta, delta_min)
         self.radius_scale, self.initial_radius, self.shrink, self.grow = radius_scale, initial_radius, shrink, grow
-        self.scaling = scaling
+        self.scaling, self.nonmonotone = scaling, nonmonotone
+        self.monotone = nonmonotone == 0
         self.solver = SOLVERS[subproblem]
         self.needs = frozenset({"grad", "hess"}) if subproblem in DENSE else frozenset({"grad", "hvp"})
 
     def prepare(self, problem, ctx) -> None:
         self.delta = self.delta0
         self._first = True
+        self._recent = []  # f at the last ``nonmonotone`` accepted iterates (Toint 1997)
         self._d = None  # ellipsoidal scaling D = diag(d) of ‖Dp‖ ≤ Δ ("hessian" scaling)
         self._H_at = None  # (x, H): H is reused after a rejected step (x unchanged)
 
@@ -145,6 +148,11 @@ class TrustRegion:
                 rho = float(-0.5 * (g + g_new) @ p) / pred
                 data["rho_from_gradients"] = True
             accepted = rho > self.eta
+            if self.nonmonotone and not accepted and math.isfinite(f_new):
+                # Toint (1997): judge the step against the largest of the last M values of f
+                f_ref = max(self._recent + [f])
+                accepted = (f_ref - f_new) / pred > self.eta
+                data["rho_nonmonotone"] = (f_ref - f_new) / pred
         # radius update, N&W Algorithm 4.1 (shrink rule and growth factor as configured)
         pnorm = float(np.linalg.norm(sub.p))  # in the radius's own norm (‖Dp‖ when scaled)
         if self.initial_radius == "step" and delta == cap and not sub.hits_boundary and k == 0:
@@ -155,6 +163,8 @@ class TrustRegion:
             self.delta = min(self.grow * delta, self._cap(x + p) if accepted else cap)
         data.update(rho=rho, accepted=accepted)
         if accepted:
+            if self.nonmonotone:
+                self._recent = (self._recent + [f])[-self.nonmonotone:]
             return Step(x + p, f=f_new, g=g_new, data=data, note=note)
         step = Step(x, f=f, g=g, accepted=False, data=data, note=note)
         if self.delta < self.delta_min:
