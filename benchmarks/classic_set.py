@@ -113,7 +113,9 @@ def run_scipy(method: str, problem, x0) -> dict:
     x = np.asarray(res.x, dtype=float)
     g = problem.grad(x)
     kind = None
-    if np.all(np.isfinite(g)) and np.linalg.norm(g) <= SCIPY_GTOL:
+    with np.errstate(all="ignore"):
+        small = bool(np.all(np.isfinite(g)) and np.linalg.norm(g) <= SCIPY_GTOL)
+    if small:
         H = problem.hess(x)
         if np.all(np.isfinite(H)):
             kind = classify_point(g, H, gtol=SCIPY_GTOL, source="formula").kind
@@ -161,7 +163,18 @@ def brown_iterations(specs) -> list[str]:
     return lines
 
 
-OPTKIT_DEFAULT = ["tr", "scipy-tr", "tr-cg", "tr-dogleg"]
+OPTKIT_DEFAULT = ["tr", "scipy-tr", "tr-cg", "tr-cg:radius_scale=absolute:delta0=1:eta=0.15:nonmonotone=0",
+                  "tr-dogleg", "tr-dogleg:radius_scale=absolute:delta0=1:eta=0.15:nonmonotone=0", "arc"]
+# every variant measured for issue 9 §5 (run with --variants)
+VARIANTS = ["tr:radius_scale=absolute:delta0=1:eta=0.15:nonmonotone=0",  # = scipy-tr
+            "tr:delta0=1:eta=0.15:nonmonotone=0", "tr:delta0=1:eta=0.15:nonmonotone=0:shrink=step",
+            "tr:delta0=1:eta=0.15:nonmonotone=0:shrink=interpolate",
+            "tr:delta0=1:eta=0.15:nonmonotone=0:initial_radius=step", "tr:delta0=1:eta=0.15:nonmonotone=0:grow=4",
+            "tr:delta0=1:eta=0.01:nonmonotone=0", "tr:delta0=10:eta=0.15:nonmonotone=0",
+            "tr:delta0=1:eta=0.15:nonmonotone=0:scaling=hessian", "tr:delta0=1:eta=0.15:nonmonotone=5",
+            "tr:delta0=1:eta=0.15", "tr:delta0=10:eta=0.15", "tr:delta0=10:eta=0.15:grow=3",
+            "tr:delta0=10:eta=0.15:shrink=step", "tr:delta0=3", "tr:delta0=30", "tr:initial_radius=step",
+            "arc:sigma0=0.1", "arc:sigma0=10"]
 SCIPY = ["trust-exact", "trust-ncg", "trust-krylov", "Newton-CG", "BFGS"]
 
 
@@ -170,6 +183,7 @@ def main(argv=None) -> None:
     ap.add_argument("--quick", action="store_true", help="optkit tr and scipy-tr against trust-exact only")
     ap.add_argument("--write-spec", action="store_true", help="write benchmarks/classic_set.json and stop")
     ap.add_argument("--method", action="append", default=[], help="extra optkit spec to measure (repeatable)")
+    ap.add_argument("--variants", action="store_true", help="also every trust-region/ARC variant measured for issue 9")
     args = ap.parse_args(argv)
     runs = classic_runs()
     if args.write_spec:
@@ -178,14 +192,17 @@ def main(argv=None) -> None:
                                          "numpy default_rng(0), registry order", "runs": spec}, indent=1) + "\n")
         print(f"wrote {len(spec)} runs to {SPEC_FILE}")
         return
-    print(f"classic set: {len(runs)} runs over {len(classic_problems())} problems")
+    print(f"classic set: {len(runs)} runs over {len(classic_problems())} problems; 'both' = runs solved by the "
+          "method and by SciPy trust-exact (Brown excluded), 'ratio' = f-evaluations over trust-exact's on them")
     base = sweep("scipy:trust-exact", lambda p, x: run_scipy("trust-exact", p, x), runs)
-    optkit_specs = (["tr", "scipy-tr"] if args.quick else OPTKIT_DEFAULT) + args.method
+    optkit_specs = (["tr", "scipy-tr"] if args.quick else OPTKIT_DEFAULT) + (VARIANTS if args.variants else []) \
+        + args.method
     print(HEADER)
     print(summary("scipy:trust-exact", base, base))
     for spec in optkit_specs:
         recs = sweep(spec, lambda p, x, s=spec: run_optkit(s, p, x), runs)
-        print(summary(spec, recs, base))
+        iterations = sum(r["iterations"] for r in recs if r["problem"] != "brown-badly-scaled")
+        print(summary(spec, recs, base) + f"   iterations outside Brown {iterations}")
         sys.stdout.flush()
     if not args.quick:
         for name in SCIPY[1:]:

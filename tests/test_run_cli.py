@@ -149,7 +149,7 @@ def test_methods_command_lists_the_catalogue():
     for name in ("gd", "newton", "trust-region", "tr", "sfn", "adam", "--delta0", "--krylov-dim"):
         assert name in result.output
     rows = json.loads(runner.invoke(APP, ["methods", "--format", "json"]).stdout)
-    assert [r["name"] for r in rows] == ["gd", "newton", "trust-region", "sfn", "adam"]
+    assert [r["name"] for r in rows] == ["gd", "newton", "trust-region", "arc", "sfn", "adam"]
 
 
 def test_run_help_names_every_method_option():

@@ -8,7 +8,7 @@
 Each expectation follows from the method's theory, not from optkit's output:
 Newton-type methods reach any non-degenerate stationary point they start near
 (pure Newton lands on x² − y²'s saddle from (1, 1e-3) in one step; damped
-Newton modifies the indefinite H, N&W §3.4, issue 9 §2); damped Newton, trust
+Newton modifies the indefinite H, N&W §3.4, issue 9 §2); damped Newton, ARC, trust
 region and saddle-free Newton do not stop at it, and as x² − y² is unbounded below they run off; no method
 can converge on logistic-positive (E8: no minimizer); gradient descent at the
 default α = 0.01 contracts at 1 − 0.01·λ_min per step (2 000 steps needed
@@ -37,6 +37,7 @@ VARIANTS = {
     "tr-cg": ("trust-region", {"subproblem": "cg"}),
     "tr-dogleg": ("trust-region", {"subproblem": "dogleg"}),
     "tr-cauchy": ("trust-region", {"subproblem": "cauchy"}),
+    "arc": ("arc", {}),
     "sfn": ("sfn", {}),
     "sfn-krylov": ("sfn", {"krylov_dim": 2}),
     "adam": ("adam", {}),
@@ -44,14 +45,14 @@ VARIANTS = {
 }
 
 EXPECTED = """
-problem            gd    gd+armijo  newton  newton+armijo  tr     tr-cg  tr-dogleg  tr-cauchy  sfn   sfn-krylov  adam  adam-0.05
-quadratic          none  min        min     min            min    min    min        min        min   min         none  none
-gd-schedule        min   min        min     min            min    min    min        min        min   min         none  min
-course-2.2         min   min        min     min            min    min    min        min        min   min         none  none
-rosenbrock         none  min!       min     min            min    min    min        min        min   min         none  none
-himmelblau         min   min        min     min            min    min    min        min        min   min         none  min
-saddle             none  none       saddle  none           none   none   none       none       none  none        none  none
-logistic-positive  none  none       none    none           none   none   none       none       none  none        none  none
+problem            gd    gd+armijo  newton  newton+armijo  tr     tr-cg  tr-dogleg  tr-cauchy  arc   sfn   sfn-krylov  adam  adam-0.05
+quadratic          none  min        min     min            min    min    min        min        min   min   min         none  none
+gd-schedule        min   min        min     min            min    min    min        min        min   min   min         none  min
+course-2.2         min   min        min     min            min    min    min        min        min   min   min         none  none
+rosenbrock         none  min!       min     min            min    min    min        min!       min   min   min         none  none
+himmelblau         min   min        min     min            min    min    min        min        min   min   min         none  min
+saddle             none  none       saddle  none           none   none   none       none       none  none  none        none  none
+logistic-positive  none  none       none    none           none   none   none       none       none  none  none        none  none
 """
 
 

@@ -21,8 +21,9 @@ def rosenbrock():
 
 MONOTONE_RUNS = [
     ("gd", {"line_search": "armijo"}), ("gd", {"line_search": "wolfe"}), ("newton", {"line_search": "armijo"}),
-    ("newton", {"line_search": "wolfe"}), ("sfn", {}), ("tr", {"subproblem": "exact"}),
-    ("tr", {"subproblem": "dogleg"}), ("tr", {"subproblem": "cg"}), ("tr", {"subproblem": "cauchy"}),
+    ("newton", {"line_search": "wolfe"}), ("sfn", {}), ("tr", {"subproblem": "exact", "nonmonotone": 0}),
+    ("tr", {"subproblem": "dogleg", "nonmonotone": 0}), ("tr", {"subproblem": "cg", "nonmonotone": 0}),
+    ("tr", {"subproblem": "cauchy", "nonmonotone": 0}), ("arc", {}),
 ]
 PROBLEMS = ["rosenbrock", "quartic", "course-2.2", "himmelblau", "xor-mlp"]
 
@@ -40,13 +41,28 @@ def test_armijo_and_trust_region_never_increase_f_on_accepted_steps(name, method
     assert result.evaluations["grad"] >= 1
 
 
-@pytest.mark.parametrize("method", ["gd", "newton", "trust-region", "sfn", "adam"])
+@pytest.mark.parametrize("subproblem", ["exact", "dogleg", "cg", "cauchy"])
+@pytest.mark.parametrize("name", PROBLEMS)
+def test_nonmonotone_trust_region_never_exceeds_its_reference_value(name, subproblem):
+    # Toint (1997), the default trust region: an accepted f never exceeds the largest f of the current and
+    # the 10 previous accepted iterates
+    result = minimize(optkit.get_problem(name), "tr", subproblem=subproblem, max_iter=150)
+    accepted = [result.trace[0].f]
+    for a, b in zip(result.trace, result.trace[1:]):
+        if a.data.get("accepted") is False:
+            assert b.x == a.x and b.f == a.f
+            continue
+        assert b.f <= max(accepted[-11:]) + ROUNDING * max(1.0, abs(a.f)), (a.k, a.f, b.f)
+        accepted.append(b.f)
+
+
+@pytest.mark.parametrize("method", ["gd", "newton", "trust-region", "arc", "sfn", "adam"])
 def test_counters_and_trace_length(method):
     result = minimize(optkit.get_problem("course-2.2"), method, max_iter=30)
     assert len(result.trace) == result.iterations + 1
     assert [r.k for r in result.trace] == list(range(result.iterations + 1))
     assert result.evaluations["f"] + result.evaluations["grad"] >= result.iterations
-    needs_h = method in ("newton", "trust-region", "sfn")
+    needs_h = method in ("newton", "trust-region", "arc", "sfn")
     assert (result.evaluations["hess"] + result.evaluations["hvp"] >= result.iterations) == needs_h or not needs_h
     assert result.trace[-1].data == {}  # the last record has no step
 

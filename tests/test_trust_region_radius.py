@@ -79,3 +79,28 @@ def test_hessian_scaling_makes_a_diagonal_hessian_the_identity(dense):
     gs, ops = tr._scaled(np.array([1.0, 1e3]), op, np.zeros(2), _Oracle(H))
     np.testing.assert_allclose(gs, [1.0, 1.0])
     np.testing.assert_allclose(ops.matvec(np.array([1.0, 2.0])), [1.0, 2.0])
+
+
+class _FakeOracle:
+    """H = [[1]] everywhere and f(x + p) = 5.2 whatever p: a step that raises f from 5 (by construction)."""
+
+    def hess(self, x):
+        return np.array([[1.0]])
+
+    def f(self, x):
+        return 5.2
+
+    def grad(self, x):
+        return np.array([0.0])
+
+
+@pytest.mark.parametrize("memory, accepted", [(0, False), (3, True)])
+def test_nonmonotone_acceptance_judges_against_the_worst_recent_f(memory, accepted):
+    # p = −H⁻¹g = −1 (Δ = 2), predicted decrease ½ (by hand); f rises 5 → 5.2: ρ = −0.4 (monotone: rejected);
+    # against max(recent f) = 10: (10 − 5.2)/0.5 = 9.6 > η (Toint 1997: accepted)
+    tr = TrustRegion(delta0=2.0, nonmonotone=memory)
+    tr.prepare(None, Context(1e-8, np.random.default_rng(0), 1))
+    tr._recent = [10.0]
+    step = tr.step(0, np.array([1.0]), 5.0, np.array([1.0]), _FakeOracle())
+    assert step.accepted is accepted and step.data["rho"] == pytest.approx(-0.4)
+    assert tr.monotone is (memory == 0)
