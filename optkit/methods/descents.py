@@ -46,6 +46,7 @@ class Steepest:
     """p = −g (N&W §2.2)."""
 
     name = "steepest"
+    columns: tuple = ()  # trace columns (Step.data keys) this descent adds
     needs = frozenset({"grad"})
 
     def prepare(self, problem, ctx) -> None:
@@ -93,6 +94,7 @@ class Newton:
     """
 
     name = "newton"
+    columns: tuple = ("damping",)  # τ of the shifted Hessian, when the fallback shifts
     needs = frozenset({"grad", "hess"})
 
     def __init__(self, fallback: str = "none"):
@@ -248,6 +250,7 @@ class SaddleFreeNewton:
     """
 
     name = "sfn"
+    columns: tuple = ("damping",)
 
     LAMBDA_MIN, LAMBDA_MAX = 1e-12, 1e12
 
@@ -381,6 +384,7 @@ class MomentumGD:
 
     needs = frozenset({"grad"})
     monotone = False
+    columns: tuple = ("alpha", "pred", "actual", "step_norm")  # trace columns (Step.data keys), in order
 
     def __init__(self, schedule, beta: float = 0.9, nesterov: bool = False):
         self.schedule, self.beta, self.nesterov = schedule, beta, nesterov
