@@ -1,4 +1,4 @@
-"""The trust-region outer iteration, N&W Algorithm 4.1, over the subproblem solvers of ``trust_region.py``.
+"""The trust-region outer iteration, N&W Algorithm 4.1, over the subproblem solvers of ``subproblems.py``.
 
 One iteration at x with radius Δ:
 
@@ -8,18 +8,23 @@ One iteration at x with radius Δ:
            ← min(2Δ, Δ_max)      if ρ > ¾ and ‖p‖ = Δ
     x      ← x + p               if ρ > η      (else the step is rejected)
 
-Defaults are SciPy's: Δ₀ = 1, Δ_max = 1000, η = 0.15 (Optim.jl uses Δ_max = 100,
-η = 0.1), except that the cap is relative by default: Δ_max·max(1, ‖x‖₂)
-(``radius_scale``), so a minimiser 10⁶ away (Brown badly scaled) is reached in
-tens of steps instead of a thousand (Moré 1983; the preset ``scipy-tr`` keeps
-SciPy's absolute cap).  Options measured on the classic set and kept off by
-default because they cost evaluations there (benchmarks/classic_set.py):
+Defaults (``tr``, chosen by measurement on the classic set, benchmarks/classic_set.py,
+issue 9 §5): Δ₀ = 10, η = 0.01, nonmonotone acceptance against the largest f of
+the current and 10 previous accepted iterates (Toint 1997: a step is accepted
+when ρ > η or (f_ref − f(x + p))/(m(0) − m(p)) > η; the radius update uses ρ),
+and a relative cap Δ_max·max(1, ‖x‖₂) with Δ_max = 1000 (``radius_scale``; Moré
+1983), so a minimiser 10⁶ away (Brown badly scaled) is reached in tens of steps
+instead of a thousand.  The preset ``scipy-tr`` pins SciPy's trust-exact rules:
+Δ₀ = 1, absolute Δ_max = 1000, η = 0.15, monotone (Optim.jl: Δ_max = 100, η = 0.1).
+Options measured and kept off by default because they cost evaluations there:
 ``shrink`` = "step" (‖p‖/4) or "interpolate" (γ‖p‖ from a quadratic fit),
-``initial_radius`` = "step" (Δ₀ = ‖first step‖), ``grow`` > 2, and
-``scaling`` = "hessian" (the ellipsoid ‖Dp‖ ≤ Δ, D = diag(√|Hᵢᵢ|); default for
-the Cauchy point only).  Allowed: 0 < Δ₀ ≤ Δ_max < ∞, 0 ≤ η < ¼.  A rejected step is an
-iteration (x unchanged); ρ > η ≥ 0 with m(0) − m(p) > 0 means an accepted
-step never increases f.  A step whose predicted decrease is not positive
+``initial_radius`` = "step" (Δ₀ = ‖first step‖, after Sartenaer 1997), ``grow`` > 2,
+and ``scaling`` = "hessian" (the ellipsoid ‖Dp‖ ≤ Δ, D = diag(√|Hᵢᵢ|); default for
+the Cauchy point only, which needs it on badly scaled problems).
+
+Allowed: 0 < Δ₀ ≤ Δ_max < ∞, 0 ≤ η < ¼.  A rejected step is an iteration (x
+unchanged); with ``nonmonotone`` = 0, ρ > η ≥ 0 with m(0) − m(p) > 0 means an
+accepted step never increases f.  A step whose predicted decrease is not positive
 (a solver at its limit) is rejected and the radius shrunk.  When f(x) − f(x + p)
 is within 100 ulps of max(1, |f|) — rounding noise near a minimum — ρ uses
 the trapezoidal estimate −½(g + ∇f(x + p))ᵀp of the actual decrease instead,
