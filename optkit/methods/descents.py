@@ -95,6 +95,7 @@ class Newton:
 
     name = "newton"
     columns: tuple = ("damping",)  # τ of the shifted Hessian, when the fallback shifts
+    models_curvature = True  # its direction carries pᵀHp: the trace gets the quadratic prediction
     needs = frozenset({"grad", "hess"})
 
     def __init__(self, fallback: str = "none"):
@@ -120,11 +121,12 @@ class Newton:
         if p is None and self.fallback == "none":
             return Direction(None, status=Status.SINGULAR_HESSIAN, measure=rcond, tol=_EPS, detail=why)
         slope = float(g @ p) if p is not None else math.nan
+        curvature = {"curvature": float(p @ H @ p)} if p is not None else {}  # pᵀHp: the quadratic prediction
         if p is not None and slope < 0:
-            return Direction(p)
+            return Direction(p, data=curvature)
         if self.fallback == "none":
             return Direction(p, note=f"Newton direction does not descend (gᵀp = {slope:.3g} ≥ 0); "
-                                     "pure Newton takes it anyway", data={"descent": False})
+                                     "pure Newton takes it anyway", data={"descent": False, **curvature})
         reason = f"H singular{why}" if p is None else f"Newton direction does not descend (gᵀp = {slope:.3g})"
         return Direction(-g, note=f"{reason}: fell back to p = −g", data={"fallback": "steepest"})
 
@@ -139,10 +141,11 @@ class Newton:
                                       "stepped along the most negative eigenvector")
         tau, p = shifted_newton(H, g)
         if tau == 0.0:
-            return Direction(p, data={"modification": "none", "damping": 0.0})
+            return Direction(p, data={"modification": "none", "damping": 0.0, "curvature": float(p @ H @ p)})
         return Direction(p, note=f"H not positive definite: modified Newton, (H + τI)p = −g with τ = {tau:.3g} "
                                  "(N&W Alg. 3.3)",
-                         data={"modification": "shift", "fallback": "shift", "damping": tau})
+                         data={"modification": "shift", "fallback": "shift", "damping": tau,
+                               "curvature": float(p @ H @ p)})
 
 
 def negative_curvature(eigenvalues: np.ndarray) -> bool:
@@ -251,6 +254,7 @@ class SaddleFreeNewton:
 
     name = "sfn"
     columns: tuple = ("damping",)
+    models_curvature = True  # its direction carries pᵀHp: the trace gets the quadratic prediction
 
     LAMBDA_MIN, LAMBDA_MAX = 1e-12, 1e12
 
@@ -335,6 +339,9 @@ class SaddleFreeNewton:
         # the |H| model along p, in the (Ritz) eigenbasis: gᵀp = γᵀc, pᵀ|H|p = Σ|θᵢ|cᵢ²
         # (in the Krylov form p lies in span Q, so the model is exact within the subspace)
         self._model = (float(gamma @ c), float(np.abs(theta) @ (c * c)))
+        # pᵀHp = Σ θᵢcᵢ² with the true (signed) eigenvalues: the second-order Taylor prediction
+        # (Ritz values for the Krylov variant: the model restricted to the Krylov space)
+        data["curvature"] = float(theta @ c**2)
         return Direction(p, data=data)
 
 
@@ -384,7 +391,7 @@ class MomentumGD:
 
     needs = frozenset({"grad"})
     monotone = False
-    columns: tuple = ("alpha", "pred", "actual", "step_norm")  # trace columns (Step.data keys), in order
+    columns: tuple = ("alpha", "pred_linear", "actual", "step_norm")  # trace columns (Step.data keys), in order
 
     def __init__(self, schedule, beta: float = 0.9, nesterov: bool = False):
         self.schedule, self.beta, self.nesterov = schedule, beta, nesterov
@@ -404,5 +411,5 @@ class MomentumGD:
             self.v = self.beta * self.v - alpha * g
         data = {"alpha": alpha, "momentum": self.beta, "step_norm": float(np.linalg.norm(self.v))}
         if not self.nesterov:
-            data["pred"] = float(-(g @ self.v))  # first-order prediction −gᵀ(x_{k+1} − x_k)
+            data["pred_linear"] = float(-(g @ self.v))  # first-order prediction −gᵀ(x_{k+1} − x_k)
         return Step(x + self.v, data=data)
