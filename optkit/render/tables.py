@@ -96,8 +96,9 @@ def evaluation_tables(record: dict, width: int = 100) -> list:
     pairs = [("f", fmt(record["f"], 12)), ("∇f", _gradient_text(record)), ("‖∇f‖₂", fmt(record["grad_norm"], 4)),
              ("classification", c["description"], style),
              ("tolerances", f"stationary when ‖∇f‖₂ ≤ gtol{GLUE}={GLUE}{fmt(tol['gtol'])}; |λ| ≤ "
-                            f"{fmt(c['eig_threshold'], 3)} (eig_tol {fmt(tol['eig_tol'], 3)} × max(1, max|λ|)) "
-                            "counts as zero")]
+                            f"{fmt(c['eig_threshold'], 3)} counts as zero (the larger of eig_tol "
+                            f"{fmt(tol['eig_tol'], 3)} and the error bound of the eigenvalues computed from a "
+                            f"{tol.get('hessian_source', 'unknown')} Hessian)")]
     pairs += [("note", note) for note in c["notes"]]
     if record.get("sample"):
         s = record["sample"]
