@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from optkit.cli import classify, problems, run
+from optkit.cli import classify, compare, problems, report, run
 
 app = typer.Typer(
     name="optkit",
@@ -16,7 +16,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-for _module in (problems, classify, run):
+for _module in (problems, classify, run, compare, report):
     _module.register(app)
 
 
