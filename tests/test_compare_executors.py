@@ -6,7 +6,6 @@ from optkit.compare.executors import DaskExecutor, LocalExecutor
 from optkit.compare.problems import select_problems
 from optkit.compare.session import run_sweep
 from optkit.compare.sweep import Sweep, Tolerances
-from optkit.errors import OptkitError
 from optkit.methods.specs import parse_specs
 
 VOLATILE = ("time",)
@@ -45,8 +44,15 @@ def test_dask_local_cluster_gives_the_records_of_the_local_executor():
 @pytest.mark.slow
 def test_unreachable_scheduler_is_one_error_within_seconds():
     pytest.importorskip("distributed", reason="the dask extra is not installed")
-    with pytest.raises(OptkitError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"):
-        DaskExecutor("tcp://127.0.0.1:9")
+    from typer.testing import CliRunner
+
+    from optkit.cli.app import app
+
+    result = CliRunner().invoke(app, ["compare", "--fn", "booth", "--executor", "dask", "--scheduler",
+                                      "tcp://127.0.0.1:9"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: cannot reach the Dask scheduler at tcp://127.0.0.1:9 within 3 s")
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 HANGS = """

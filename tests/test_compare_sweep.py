@@ -197,3 +197,10 @@ def test_path_thinning_keeps_first_and_last_thousand():
     assert thinning["every"] == 3 and thinning["kept"] == len(kept) and thinning["total"] == 5000
     assert thin_path(points[:2000]) == (points[:2000], None)
     assert math.isclose(len(kept), 2000 + math.ceil(3000 / 3))
+
+
+def test_a_minimum_the_problem_does_not_record_is_solved_local():
+    p = get_problem("rastrigin")  # records only its global minimizer, the origin (rastrigin.py), f* = 0
+    x = [0.9949586, 0.0]  # a local minimum of 20 + Σ x² − 10 cos 2πx: x = 0.99496 solves x + 10π sin 2πx = 0 (by hand)
+    verdict = solved_verdict(p, "minimum", x, p.f(x), p.f(p.x0), 1e-6)
+    assert verdict["solved"] and verdict["minimum"] == "local" and verdict["f_minus_fstar"] == pytest.approx(p.f(x))

@@ -117,7 +117,11 @@ def compare_command(**kw) -> None:
     if fmt not in FORMATS:
         raise OptkitError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
     sweep, cost = build_sweep(kw)
-    specs = sweep.runs()
+    try:
+        specs = sweep.runs()
+    except KeyboardInterrupt:
+        typer.echo("Interrupted before any run started", err=True)
+        raise typer.Exit(130) from None
     database = None
     if kw.get("save"):
         from optkit.compare.database import Database

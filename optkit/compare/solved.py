@@ -4,12 +4,14 @@ A run is **solved** when its outcome is ``minimum`` and, where the problem recor
 
     f − f_local ≤ solved_ftol · max(1, |f(x0) − f*|),
 
-with f_local the value at the recorded minimum nearest to the end point and f* the problem's
-global minimum value (its declared ``fstar``, else the least recorded minimum).  The minimum
-reached is ``global`` when f_local is f* to that tolerance, else ``local``.  When the problem
-records only f*, a minimum within the tolerance of f* is ``global`` and any other is a
-``local`` minimum the problem does not record (still solved: it is a minimum).  When it
-records nothing (``--expr``), a minimum is solved and which one is ``unknown``.
+with f_local the value at the recorded minimum the run reached (the nearest one, when the end
+point lies within 10⁻³·max(1, ‖x_m‖) of it) and f* the problem's global minimum value (its
+declared ``fstar``, else the least recorded minimum).  The minimum reached is ``global`` when
+f_local is f* to that tolerance, else ``local``.  An end point that the second-order test
+calls a minimum but that lies near no recorded minimum (one of Rastrigin's many local minima,
+say) is a minimum the problem does not record: solved, ``global`` if f is f* to the
+tolerance, else ``local``.  When the problem records nothing (``--expr``), a minimum is
+solved and which one is ``unknown``.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ import math
 
 import numpy as np
 
+NEAR = 1e-3  # relative distance within which an end point has reached a recorded minimum
 RULE = ("solved: outcome minimum and f − f_local ≤ {tol:g}·max(1, |f(x0) − f*|), f_local the recorded minimum "
-        "nearest the end point (global or local)")
+        "the run reached (global or local; a minimum the problem does not record counts as local)")
 
 
 def recorded_minima(problem) -> list[np.ndarray]:
@@ -50,7 +53,10 @@ def solved_verdict(problem, outcome: str, x_end, f_end: float, f_x0: float, solv
     if not minima:
         return {**out, "solved": True, "minimum": "global" if f_end - fstar <= tol else "local"}
     x_end = np.asarray(x_end, dtype=float)
-    nearest = int(np.argmin([np.linalg.norm(x_end - m) for m in minima]))
+    distances = [float(np.linalg.norm(x_end - m)) for m in minima]
+    nearest = int(np.argmin(distances))
+    if not distances[nearest] <= NEAR * max(1.0, float(np.linalg.norm(minima[nearest]))):
+        return {**out, "solved": True, "minimum": "global" if f_end - fstar <= tol else "local"}
     f_local = values[nearest]
     solved = bool(f_end - f_local <= tol)
     which = "global" if f_local - fstar <= tol else "local"

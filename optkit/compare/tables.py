@@ -48,7 +48,7 @@ def fitted_tables(title: str, key_header: str, keys: list[str], columns: list[tu
         table = Table(title=title + suffix, title_justify="left", box=box.SIMPLE, pad_edge=True, expand=False)
         table.add_column(key_header, no_wrap=True, min_width=key_width, overflow="ignore")
         for header, cells in group:
-            table.add_column(header, justify="right", no_wrap=True, min_width=w(header, cells), overflow="ignore")
+            table.add_column(header, justify="right", no_wrap=True, min_width=w(header, cells))
         for r, key in enumerate(keys):
             row = [Text(key)]
             for header, cells in group:

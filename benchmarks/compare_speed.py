@@ -1,0 +1,135 @@
+"""Speed of ``optkit compare``, each figure a ratio against a baseline measured in the same run.
+
+1. The default sweep (``optkit compare`` with no arguments: 8 methods × the classic problems ×
+   6 starts), whole command, wall time.  Target: about two minutes on a 2-core machine.
+2. ``--jobs 2`` against ``--jobs 1`` on a sweep of ≥ 200 runs (same runs, interleaved, median
+   of REPEATS).  Target: ≥ 1.6×.
+3. The sweep machinery's own cost per run (hand-off to a worker, the solved rule, recording,
+   the database) on 2-D problems: a ``--jobs 1`` sweep saving to a database against a plain
+   loop over ``optkit.minimize`` making the same runs in this process.  Target: < 5 ms per run.
+4. A fully resumed sweep (every run stored) against the original, whole command.
+   Target: < 10 %.
+
+The machine may be shared (other processes compete for the cores); the load average is
+printed beside the figures, and only medians and ratios are quoted.
+
+Usage: python benchmarks/compare_speed.py [REPEATS] [--skip-default]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+OPTKIT = [sys.executable, "-m", "optkit"]
+JOBS_SWEEP = ["--methods", "newton+armijo,tr-exact,tr-cg,sfn,scipy:BFGS", "--tag", "classic", "--starts", "2"]
+OVERHEAD_METHODS = "newton+armijo,tr-exact,tr-cg,sfn"
+
+
+def wall(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{v:.1f}" for v in os.getloadavg()) + f" on {os.cpu_count()} cores"
+
+
+def default_sweep() -> None:
+    print(f"1. default sweep (`optkit compare`, {load()})")
+    seconds = wall(OPTKIT + ["compare", "--format", "json"])
+    print(f"   {seconds:.1f} s   (target: about 120 s)\n")
+
+
+def jobs_speedup(repeats: int) -> None:
+    from optkit.compare.executors import LocalExecutor
+    from optkit.compare.problems import select_problems
+    from optkit.compare.session import run_sweep
+    from optkit.compare.sweep import Sweep
+    from optkit.methods.specs import parse_specs
+
+    specs = Sweep(parse_specs(JOBS_SWEEP[1]), select_problems(tag=["classic"]), starts=2).runs()
+    run_sweep(specs[:4], LocalExecutor(2))  # warm-up: the fork server, the derivative cache
+    times = {1: [], 2: []}
+    for _ in range(repeats):
+        for jobs in (1, 2):
+            start = time.perf_counter()
+            run_sweep(specs, LocalExecutor(jobs))
+            times[jobs].append(time.perf_counter() - start)
+    one, two = statistics.median(times[1]), statistics.median(times[2])
+    print(f"2. --jobs 2 against --jobs 1, {len(specs)} runs, median of {repeats} ({load()})")
+    print(f"   jobs 1: {one:.2f} s   jobs 2: {two:.2f} s   speed-up {one / two:.2f}×   (target ≥ 1.6×)\n")
+
+
+def machinery_cost(repeats: int) -> None:
+    import numpy as np
+
+    from optkit.compare.database import Database
+    from optkit.compare.executors import LocalExecutor
+    from optkit.compare.problems import build_problem, select_problems
+    from optkit.compare.session import run_sweep
+    from optkit.compare.sweep import Sweep
+    from optkit.methods.specs import parse_specs
+    from optkit.run.driver import minimize
+
+    refs = [r for r in select_problems(tag=["classic"]) if r.n == 2]
+    sweep = Sweep(parse_specs(OVERHEAD_METHODS), refs, starts=5)
+    specs = sweep.runs()
+
+    def plain() -> None:
+        for spec in specs:
+            minimize(build_problem(spec.problem), spec.method, np.asarray(spec.x0), eig=False,
+                     options={**spec.tolerances.common(), "seed": spec.seed})
+
+    def machinery() -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            db = Database(Path(folder) / "runs.db")
+            try:
+                run_sweep(specs, LocalExecutor(1), db, sweep.to_dict())
+            finally:
+                db.close()
+
+    plain()
+    machinery()  # warm-up
+    times = {"plain": [], "sweep": []}
+    for _ in range(repeats):
+        for name, fn in (("plain", plain), ("sweep", machinery)):
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    a, b = statistics.median(times["plain"]), statistics.median(times["sweep"])
+    per_run = (b - a) / len(specs) * 1000
+    print(f"3. machinery per run, {len(specs)} runs on 2-D problems, median of {repeats} ({load()})")
+    print(f"   plain loop over optkit.minimize: {a:.2f} s   sweep (--jobs 1, --save): {b:.2f} s   "
+          f"ratio {b / a:.2f}   cost {per_run:.2f} ms per run   (target < 5 ms)\n")
+
+
+def resume_ratio() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        command = OPTKIT + ["compare", *JOBS_SWEEP, "--jobs", "2", "--save", str(Path(folder) / "runs.db"),
+                            "--format", "json"]
+        full = wall(command)
+        resumed = statistics.median(wall(command) for _ in range(3))
+    print(f"4. fully resumed sweep against the original, whole command ({load()})")
+    print(f"   original: {full:.2f} s   resumed: {resumed:.2f} s   ratio {resumed / full:.1%}   (target < 10 %)\n")
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    repeats = int(args[0]) if args else 3
+    print(f"optkit compare speed; {load()}\n")
+    if "--skip-default" not in sys.argv:
+        default_sweep()
+    jobs_speedup(repeats)
+    machinery_cost(repeats)
+    resume_ratio()
+
+
+if __name__ == "__main__":
+    main()
