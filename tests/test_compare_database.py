@@ -132,3 +132,32 @@ def test_foreign_and_newer_databases_are_refused(tmp_path):
         load_runs(newer)
     with pytest.raises(OptkitError, match="no such database"):
         load_runs(tmp_path / "missing.db")
+
+
+def test_progress_counts_outcomes_and_stays_quiet_without_a_terminal(capsys):
+    from optkit.compare.session import Progress
+
+    quiet = Progress()  # pytest's stderr is not a terminal
+    assert not quiet.enabled
+    shown = Progress(enabled=True)
+    shown.start(3, 1)
+    for outcome in ("minimum", "saddle", "minimum"):
+        shown.advance(outcome)
+    shown.stop()
+    assert shown.counts == {"minimum": 2, "saddle": 1}
+    assert capsys.readouterr().out == ""  # the bar never touches stdout (JSON stays clean)
+
+
+def test_a_failing_sweep_keeps_its_runs_and_says_so(tmp_path):
+    class Breaks(InProcess):
+        def map(self, items):
+            for count, item in enumerate(super().map(items)):
+                if count == 4:
+                    raise RuntimeError("the executor broke")
+                yield item
+
+    path = tmp_path / "runs.db"
+    with pytest.raises(RuntimeError):
+        sweep_into(path, Breaks())
+    assert len(load_runs(path)) == 4 and load_sweeps(path)[0]["state"] == "failed"
+    assert sweep_into(path, InProcess()).resumed == 4

@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import signal
 import time
+from collections import deque
 from multiprocessing.connection import wait
 from typing import Iterable, Iterator
 
@@ -61,18 +62,31 @@ def _worker_main(conn) -> None:
 
 
 class _Worker:
+    """One worker process and the runs it holds: the one it is running and the next, already sent.
+
+    Keeping a second run queued in the pipe means a worker never idles while the parent (on a
+    busy machine, waiting for a time slice) records the previous result.
+    """
+
     def __init__(self, ctx):
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True)
         self.process.start()
         child.close()
-        self.item = None  # (index, spec) in progress
+        self.queue: deque = deque()  # (index, spec) sent, the first one running
         self.deadline = math.inf
 
-    def send(self, index, spec, grace: float) -> None:
-        self.item = (index, spec)
-        self.deadline = time.monotonic() + spec.run_timeout + grace
-        self.conn.send((index, spec))
+    def send(self, item, grace: float) -> None:
+        if not self.queue:
+            self.deadline = time.monotonic() + item[1].run_timeout + grace
+        self.queue.append(item)
+        self.conn.send(item)
+
+    def finished(self, grace: float):
+        """The running item is done; the next one (already in the pipe) starts now."""
+        item = self.queue.popleft()
+        self.deadline = time.monotonic() + self.queue[0][1].run_timeout + grace if self.queue else math.inf
+        return item
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -85,6 +99,7 @@ class LocalExecutor:
     """``jobs`` worker processes; :meth:`map` yields ``(index, record)`` as runs finish."""
 
     name = "local"
+    DEPTH = 2  # runs held by a worker at once (one running, one queued)
 
     def __init__(self, jobs: int | None = None, grace: float = GRACE):
         self.jobs = max(1, int(jobs or default_jobs()))
@@ -108,61 +123,57 @@ class LocalExecutor:
                 else:
                     os.environ[key] = value
 
+    def _fill(self, worker: _Worker, pending: deque) -> None:
+        while pending and len(worker.queue) < self.DEPTH:
+            worker.send(pending.popleft(), self.grace)
+
     def map(self, items: Iterable) -> Iterator[tuple[int, dict]]:
         from optkit.compare.runner import failed
 
-        pending = list(items)[::-1]  # pop() from the end keeps the given order
+        pending = deque(items)
         if not pending:
             return
         while len(self.workers) < min(self.jobs, len(pending)):
             self.workers.append(self._start_worker())
-        busy: dict = {}
         for worker in self.workers:
-            if pending:
-                worker.send(*pending.pop(), self.grace)
-                busy[worker.conn] = worker
-        while busy:
-            timeout = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
-            ready = wait(list(busy) + [w.process.sentinel for w in busy.values()], timeout=timeout)
-            now = time.monotonic()
-            for worker in list(busy.values()):
-                record = None
+            self._fill(worker, pending)
+        while True:
+            busy = [w for w in self.workers if w.queue]
+            if not busy:
+                return
+            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=timeout))
+            for worker in busy:
                 if worker.conn in ready:
                     try:
                         index, record = worker.conn.recv()
                     except (EOFError, OSError):
-                        record = None
-                if record is None and (worker.process.sentinel in ready or worker.conn in ready):
-                    index, spec = worker.item
-                    code = worker.process.exitcode
+                        pass  # the worker died: below
+                    else:
+                        worker.finished(self.grace)
+                        self._fill(worker, pending)
+                        yield index, record
+                        continue
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    (index, spec), code = worker.queue[0], worker.process.exitcode
                     record = failed(spec, f"the worker process died during this run (exit code {code})")
-                    self._replace(worker, busy)
-                elif record is None and now >= worker.deadline:
-                    index, spec = worker.item
-                    record = failed(spec, f"no answer within the per-run time limit {spec.run_timeout:g} s (+{self.grace:g} s "
-                                          "grace): the worker was stopped", status="timeout")
-                    self._replace(worker, busy)
-                if record is None:
-                    continue
-                yield index, record
-                current = self._current(worker, busy)
-                if pending:
-                    current.send(*pending.pop(), self.grace)
+                elif time.monotonic() >= worker.deadline:
+                    index, spec = worker.queue[0]
+                    record = failed(spec, f"no answer within the per-run time limit {spec.run_timeout:g} s "
+                                          f"(+{self.grace:g} s grace): the worker was stopped", status="timeout")
                 else:
-                    del busy[current.conn]
+                    continue
+                self._replace(worker, pending)
+                yield index, record
 
-    def _replace(self, worker: _Worker, busy: dict) -> None:
-        """Kill ``worker`` and put a fresh one in its place (same slot in ``busy``)."""
-        del busy[worker.conn]
+    def _replace(self, worker: _Worker, pending: deque) -> None:
+        """Kill ``worker``; its queued runs go back to the front of ``pending``; a fresh worker takes its slot."""
+        worker.queue.popleft()
+        pending.extendleft(reversed(worker.queue))
         worker.kill()
         fresh = self._start_worker()
         self.workers[self.workers.index(worker)] = fresh
-        busy[fresh.conn] = fresh
-        worker.replacement = fresh
-
-    @staticmethod
-    def _current(worker: _Worker, busy: dict) -> _Worker:
-        return getattr(worker, "replacement", worker)
+        self._fill(fresh, pending)
 
     def close(self) -> None:
         for worker in self.workers:

@@ -83,6 +83,10 @@ def run_sweep(specs: list, executor, database=None, definition: dict | None = No
     except KeyboardInterrupt:
         result.interrupted = True
         executor.terminate()
+    except BaseException:
+        if database is not None:  # the stored runs stay; the sweep says it did not finish
+            database.end_sweep(sweep_id, "failed", sum(r is not None for r in records) - result.resumed)
+        raise
     finally:
         progress.stop()
         if not result.interrupted:
