@@ -20,6 +20,7 @@ def tiny():
     return Sweep(parse_specs("newton+armijo,scipy:BFGS"), select_problems(fn=["himmelblau", "saddle"]), starts=1).runs()
 
 
+@pytest.mark.slow  # the fork server's start-up and two sweeps: ~2-3 s on an idle machine
 def test_two_workers_give_the_records_of_one():
     specs = tiny()
     one = run_sweep(specs, LocalExecutor(1))
@@ -29,6 +30,7 @@ def test_two_workers_give_the_records_of_one():
     assert {r["outcome"] for r in one.records} >= {"minimum", "saddle"}
 
 
+@pytest.mark.slow  # a real scheduler and worker on loopback: ~2-4 s
 def test_dask_local_cluster_gives_the_records_of_the_local_executor():
     distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
     specs = tiny()

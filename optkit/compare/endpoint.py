@@ -1,10 +1,10 @@
 """Where a run ended, judged by optkit's rule whoever ran it (optkit's driver or SciPy).
 
-The classification follows the driver's (``optkit.run.driver``): the second-order test of
-:func:`optkit.stationary.point.classify_point` on the problem's Hessian at the end point (from
-Hessian-vector products when there is no matrix), else on central differences of the
-gradient; the outcome word is :func:`optkit.run.results.outcome_of`.  Diagnostics are
-evaluated on the problem directly and never counted as the method's work.
+The classification is the driver's own (:func:`optkit.run.diagnostics.classify_end`: the
+second-order test of :func:`optkit.stationary.point.classify_point` on the Hessian at the end
+point, from Hessian-vector products when there is no matrix, else on central differences of
+the gradient); the outcome word is :func:`optkit.run.results.outcome_of`.  Diagnostics are
+never counted as the method's work.
 """
 
 from __future__ import annotations
@@ -13,45 +13,20 @@ import math
 
 import numpy as np
 
-from optkit.errors import OptkitError
+from optkit.run import diagnostics
 from optkit.run.results import Status, outcome_of
 
-DENSE_MAX_N = 200  # a dense Hessian from n Hessian-vector products up to this n
-
-
 def provides(problem, need: str) -> bool:
-    """Whether the problem can give ``grad``, ``hess`` or ``hvp``."""
-    if hasattr(problem, "provides"):
-        return problem.provides(need)
-    if need == "hess":
-        return problem.has_hessian
-    if need == "hvp":
-        return problem.has_hessian or getattr(problem._fns, "hvp", None) is not None
-    return True
+    """Whether the problem can give ``grad``, ``hess`` or ``hvp`` (the driver's own test)."""
+    return diagnostics.provides(problem, need)
 
 
 def classify_end(problem, x, g, gtol: float) -> dict | None:
-    """The classification dict of the end point, or None where x or ∇f is not finite."""
-    from optkit.stationary.point import classify_point, difference_hessian
-
+    """The classification dict of the end point (the driver's own rule), or None where x or ∇f is not finite."""
     x, g = np.asarray(x, dtype=float), np.asarray(g, dtype=float)
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(g))):
         return None
-    H, note = None, ""
-    try:
-        with np.errstate(all="ignore"):
-            if provides(problem, "hess"):
-                H = problem.hess(x)
-            elif provides(problem, "hvp") and x.size <= DENSE_MAX_N:
-                H = np.column_stack([problem.hvp(x, e) for e in np.eye(x.size)])
-            elif x.size <= DENSE_MAX_N:
-                H, note = difference_hessian(problem.grad, x), "no Hessian: classified with central differences of the gradient"
-    except OptkitError:
-        H = None
-    cl = classify_point(g, H, gtol=gtol)
-    if note:
-        cl.notes.append(note)
-    return cl.to_dict()
+    return diagnostics.classify_end(problem, x, g, gtol).to_dict()
 
 
 def reference_status(end: dict, problem, tol) -> tuple[str, str, dict | None, float, float]:

@@ -2,22 +2,39 @@
 
 :func:`build_problem` is what a worker calls: it rebuilds a problem from a
 :class:`~optkit.compare.sweep.ProblemRef` and keeps it for the next run of the same
-instance (the driver counts evaluations per run, so sharing a problem object between
-runs does not mix their counts).
+instance in the same thread.
 """
 
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
+import threading
 
 from optkit.compare.sweep import ProblemRef
 from optkit.errors import OptkitError
 
 
-@lru_cache(maxsize=64)
+_LOCAL = threading.local()
+
+
 def build_problem(ref: ProblemRef):
-    """The :class:`optkit.problems.problem.Problem` a ref names (cached per worker)."""
+    """The :class:`optkit.problems.problem.Problem` a ref names, kept per thread for the next run.
+
+    Per thread, because the driver counts a run's evaluations on the problem's own counter:
+    two runs sharing one problem at the same time (a Dask worker runs tasks in threads)
+    would mix their counts.
+    """
+    cache = getattr(_LOCAL, "problems", None)
+    if cache is None:
+        cache = _LOCAL.problems = {}
+    if ref not in cache:
+        if len(cache) >= 64:
+            cache.pop(next(iter(cache)))
+        cache[ref] = _build(ref)
+    return cache[ref]
+
+
+def _build(ref: ProblemRef):
     from optkit.problems.registry import Registry, expression_definition
 
     if ref.expr is not None:

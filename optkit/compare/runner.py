@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 import traceback
 
 import numpy as np
@@ -22,18 +21,23 @@ import numpy as np
 from optkit.compare.sweep import RunSpec
 from optkit.errors import OptkitError
 
-PATH_HEAD = PATH_TAIL = 1000  # conventions, "Traces": the first and last 1,000 iterates and every m-th between
+class _Point:
+    """An iterate of a SciPy run, numbered for :class:`optkit.run.trace.Trace`."""
+
+    __slots__ = ("k", "x")
+
+    def __init__(self, k: int, x: list):
+        self.k, self.x = k, x
 
 
 def thin_path(points: list) -> tuple[list, dict | None]:
-    """(kept points, ``{"kept", "every"}`` or None when nothing was dropped)."""
-    total = len(points)
-    if total <= PATH_HEAD + PATH_TAIL:
-        return points, None
-    middle = points[PATH_HEAD:total - PATH_TAIL]
-    every = max(2, math.ceil(len(middle) / 1000))
-    kept = points[:PATH_HEAD] + middle[::every] + points[total - PATH_TAIL:]
-    return kept, {"kept": len(kept), "every": every, "total": total}
+    """(kept points, ``{"kept", "every"}`` or None): the driver's own thinning rule (:mod:`optkit.run.trace`)."""
+    from optkit.run.trace import Trace
+
+    trace = Trace()
+    for k, x in enumerate(points):
+        trace.append(_Point(k, x))
+    return [p.x for p in trace.records()], trace.thinning()
 
 
 def base_record(spec: RunSpec) -> dict:
@@ -85,29 +89,16 @@ def _optkit(spec: RunSpec, problem) -> dict:
     lacking = [need for need in sorted(method.needs) if not provides(problem, need)]
     if lacking:
         return skipped(spec, f"{entry.name} needs {', '.join(lacking)}; problem {problem.name} provides none")
-    deadline = time.perf_counter() + spec.run_timeout
-    timed_out = []
-
-    def stop_at_deadline(record) -> bool:
-        if time.perf_counter() > deadline:
-            timed_out.append(True)
-            return True
-        return False
-
     try:
-        result = minimize(problem, spec.method, np.asarray(spec.x0, dtype=float), eig=False, callback=stop_at_deadline,
+        result = minimize(problem, spec.method, np.asarray(spec.x0, dtype=float), eig=False, timeout=spec.run_timeout,
                           options={**spec.tolerances.common(), "seed": spec.seed})
     except OptkitError as exc:  # e.g. batch_size on a problem without a data set
         return skipped(spec, str(exc))
-    status, outcome, message = result.status.name.lower(), result.outcome, result.message
-    if timed_out:
-        status, outcome = "timeout", "timeout"
-        message = f"stopped by the per-run time limit ({spec.run_timeout:g} s); ‖g‖₂ = {result.grad_norm:.3g} is above gtol"
     path = [list(r.x) for r in result.trace]
-    return _finish(spec, problem, outcome=outcome, status=status, message=message, x=result.x, f=result.f,
-                   grad_norm=result.grad_norm, converged=result.converged and not timed_out,
+    return _finish(spec, problem, outcome=result.outcome, status=result.status.name.lower(), message=result.message,
+                   x=result.x, f=result.f, grad_norm=result.grad_norm, converged=result.converged,
                    iterations=result.iterations, evaluations=result.evaluations, elapsed=result.wall_time,
-                   classification=result.classification, path=path, notes=list(result.notes))
+                   classification=result.classification, path=(path, result.trace_thinning), notes=list(result.notes))
 
 
 def _reference(spec: RunSpec, problem, name: str) -> dict:
@@ -123,17 +114,17 @@ def _reference(spec: RunSpec, problem, name: str) -> dict:
     return _finish(spec, problem, outcome=reference_outcome(status, classification), status=status, message=message,
                    x=np.asarray(end["x"]).tolist(), f=f, grad_norm=gnorm, converged=status == "converged",
                    iterations=end["iterations"], evaluations=end["evaluations"], elapsed=end["time"],
-                   classification=classification, path=end["path"], notes=end["notes"])
+                   classification=classification, path=thin_path(end["path"]), notes=end["notes"])
 
 
 def _finish(spec: RunSpec, problem, *, outcome, status, message, x, f, grad_norm, converged, iterations, evaluations,
-            elapsed, classification, path, notes) -> dict:
+            elapsed, classification, path: tuple, notes) -> dict:
     from optkit.compare.solved import solved_verdict
 
     with np.errstate(all="ignore"):
         f_x0 = float(problem.f(np.asarray(spec.x0, dtype=float)))
         verdict = solved_verdict(problem, outcome, x, f, f_x0, spec.tolerances.solved_ftol)
-    kept, thinning = thin_path(path)
+    kept, thinning = path
     return {**base_record(spec), "outcome": outcome, "solved": verdict["solved"], "solved_minimum": verdict["minimum"],
             "success": outcome == "minimum", "converged": bool(converged), "status": status, "message": message,
             "reason": None, "iterations": int(iterations), "evaluations": {k: int(v) for k, v in evaluations.items()},
