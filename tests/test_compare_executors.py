@@ -85,3 +85,19 @@ def test_a_hanging_or_crashing_run_is_recorded_and_the_sweep_goes_on(tmp_path, m
     result = run_sweep(sweep.runs() + healthy, LocalExecutor(1, grace=0.2))
     assert [r["outcome"] for r in result.records] == [outcome, "minimum"]
     assert "worker" in result.records[0]["reason"]
+
+
+@pytest.mark.slow  # starts the fork server when no earlier test did
+def test_workers_run_with_one_blas_thread():
+    from pathlib import Path
+
+    executor = LocalExecutor(1)
+    worker = executor._start_worker()
+    try:
+        environ = Path(f"/proc/{worker.process.pid}/environ")
+        if not environ.exists():
+            pytest.skip("no /proc on this system to read a worker's environment")
+        variables = dict(item.split("=", 1) for item in environ.read_text().split("\0") if "=" in item)
+        assert all(variables.get(name) == "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"))
+    finally:
+        worker.kill()

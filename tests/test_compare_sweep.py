@@ -204,3 +204,23 @@ def test_a_minimum_the_problem_does_not_record_is_solved_local():
     x = [0.9949586, 0.0]  # a local minimum of 20 + Σ x² − 10 cos 2πx: x = 0.99496 solves x + 10π sin 2πx = 0 (by hand)
     verdict = solved_verdict(p, "minimum", x, p.f(x), p.f(p.x0), 1e-6)
     assert verdict["solved"] and verdict["minimum"] == "local" and verdict["f_minus_fstar"] == pytest.approx(p.f(x))
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("BFGS", {"options": {"gtol": 1e-8, "norm": 2, "maxiter": 1000}}),
+    ("L-BFGS-B", {"options": {"gtol": 1e-8, "ftol": 0.0, "maxiter": 1000, "maxfun": 10 ** 9}}),
+    ("Newton-CG", {"hessp": True, "options": {"xtol": 1e-8, "maxiter": 1000}}),
+    ("trust-ncg", {"hessp": True, "options": {"gtol": 1e-8, "maxiter": 1000}}),
+    ("trust-krylov", {"hessp": True, "options": {"gtol": 1e-8, "maxiter": 1000}}),
+    ("trust-exact", {"hess": True, "options": {"gtol": 1e-8, "maxiter": 1000}}),
+])
+def test_every_reference_counts_what_scipy_reports(name, kwargs):
+    p = get_problem("rosenbrock")
+    extra = {"hessp": p.hvp} if kwargs.get("hessp") else {"hess": p.hess} if kwargs.get("hess") else {}
+    reference = scipy.optimize.minimize(p.f, p.x0, jac=p.grad, method=name, options=kwargs["options"], **extra)
+    run = one_run(f"scipy:{name}", "rosenbrock")
+    assert run["evaluations"]["f"] == reference.nfev and run["evaluations"]["grad"] == reference.njev
+    assert run["x"] == pytest.approx(reference.x.tolist(), abs=0)  # the same run, step for step
+    g = np.linalg.norm(p.grad(reference.x))
+    assert run["converged"] == bool(g <= 1e-8) and run["grad_norm"] == pytest.approx(g)
+    assert run["outcome"] == ("minimum" if g <= 1e-8 else "not-converged")
