@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Iterable, Sequence
 
 from optkit.errors import OptkitError
@@ -75,7 +75,7 @@ class Tolerances:
         return {k: getattr(self, k) for k in self.COMMON_KEYS}
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -134,11 +134,19 @@ class RunSpec:
 
     def key(self) -> str:
         """The resume key (includes the optkit version)."""
-        return _digest(self.identity(version=True))
+        return self._memo("_key", True)
 
     def match_key(self) -> str:
         """The same run under another optkit version (``optkit report A.db B.db`` pairs runs by it)."""
-        return _digest(self.identity(version=False))
+        return self._memo("_match_key", False)
+
+    def _memo(self, name: str, version: bool) -> str:
+        """Computed once (the parent computes it for resume; the pickled spec carries it to the worker)."""
+        value = self.__dict__.get(name)
+        if value is None:
+            value = _digest(self.identity(version=version))
+            object.__setattr__(self, name, value)  # a cache beside the fields: equality and hash ignore it
+        return value
 
 
 def _digest(value: dict) -> str:
