@@ -146,8 +146,8 @@ def test_one_method_object_runs_many_problems_like_fresh_names():
         method = make_method(spec)
         for problem in ("course-2.2", "himmelblau", "course-2.2"):
             p = optkit.get_problem(problem)
-            again = optkit.minimize(p, method, max_iter=30)
-            fresh = optkit.minimize(p, spec, max_iter=30)
+            again = optkit.minimize(p, method, max_iter=15, eig=False)
+            fresh = optkit.minimize(p, spec, max_iter=15, eig=False)
             assert again.x == fresh.x and again.evaluations == fresh.evaluations
             assert again.options == fresh.options
 
@@ -159,6 +159,19 @@ def test_a_method_object_pickles_for_worker_processes():
     p = optkit.get_problem("rosenbrock")
     a, b = optkit.minimize(p, method, max_iter=20), optkit.minimize(p, copy, max_iter=20)
     assert a.x == b.x
+
+
+def test_every_spelling_gives_the_same_method_object():
+    from optkit.methods.specs import parse_spec
+
+    spellings = ["tr-cg:delta0=0.5", "tr:subproblem=cg:delta0=0.5", parse_spec("tr-cg:delta0=0.5"),
+                 make_method("tr-cg", delta0=0.5), make_method("tr-cg"), "trust-region"]
+    methods = [make_method(s) for s in spellings[:4]]
+    methods += [make_method(spellings[4], delta0=0.5), make_method(spellings[5], subproblem="cg", delta0="1/2")]
+    assert all(m == methods[0] for m in methods)
+    assert methods[0].canonical == parse_spec("tr:subproblem=cg:delta0=0.5").canonical
+    with pytest.raises(optkit.OptkitError, match="SciPy reference"):
+        make_method("scipy:BFGS")
 
 
 def test_options_given_beside_a_method_object_override_it():

@@ -37,6 +37,16 @@ def _owners(key: str) -> str:
     return " [" + "; ".join(f"{e.name}: default {e.option_default(key)}" for e in owners) + narrowed + "]"
 
 
+def _conditions(key: str) -> str:
+    """' (with --line-search wolfe)', or per method where they differ (' (gd: with --line-search none)')."""
+    owners = [e for e in CATALOGUE.values() if key in e.options]
+    texts = {e.name: _applies_when({"when": {k: list(v) for k, v in e.applies_when(key).items()}}) for e in owners}
+    if len(set(texts.values())) == 1:
+        text = next(iter(texts.values()))
+        return f" ({text})" if text else ""
+    return " (" + "; ".join(f"{name}: {text}" for name, text in texts.items() if text) + ")"
+
+
 def _applies_when(option: dict) -> str:
     """'with --line-search armijo or wolfe', from an option record's ``when``."""
     parts = []
@@ -53,7 +63,8 @@ def _option_parameters() -> list[inspect.Parameter]:
     params = []
     for spec in OPTIONS.values():
         allowed = spec.allowed or ", ".join(spec.choices)
-        help_text = spec.help + (f" (allowed: {allowed})" if allowed else "") + _owners(spec.name)
+        help_text = spec.help + (f" (allowed: {allowed})" if allowed else "") + _conditions(spec.name) \
+            + _owners(spec.name)
         if spec.kind == "bool":
             flag = f"{spec.flag}/--no-{spec.flag[2:]}"
             default, annotation = typer.Option(None, flag, help=help_text), Optional[bool]

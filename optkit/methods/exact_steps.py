@@ -172,6 +172,7 @@ class ExactRule:
         self.lr, self.x0, self.budget = lr, x0, budget
         self.needs = float_method.needs
         self.monotone = float_method.monotone
+        self.columns = float_method.columns  # the same trace columns as the float run (α shown as a fraction)
 
     def prepare(self, problem, ctx) -> None:
         import sympy as sp
