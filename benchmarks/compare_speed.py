@@ -97,7 +97,8 @@ def machinery_cost(repeats: int) -> None:
 
     from optkit.compare.database import Database
     from optkit.compare.executors import LocalExecutor
-    from optkit.compare.problems import build_problem, select_problems
+    from optkit.compare.instances import build_problem
+    from optkit.compare.problems import select_problems
     from optkit.compare.session import run_sweep
     from optkit.compare.sweep import Sweep
     from optkit.methods.specs import parse_specs

@@ -126,7 +126,7 @@ def test_solved_rule_global_local_and_missed():
 
 def test_unrecorded_problem_minimum_is_solved_unknown():
     p = select_problems(expr="(x - 1)**2 + y**2")[0]
-    from optkit.compare.problems import build_problem
+    from optkit.compare.instances import build_problem
 
     verdict = solved_verdict(build_problem(p), "minimum", [1, 0], 0.0, 1.0, 1e-6)
     assert verdict == {"solved": True, "minimum": "unknown", "f_minus_fstar": None, "f_local": None}

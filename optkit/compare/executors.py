@@ -35,7 +35,7 @@ BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THR
                          "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
 GRACE = 2.0  # seconds past the per-run limit before a worker is killed
 #: Imported once by the fork server, so a worker (first or replacement) starts in milliseconds.
-PRELOAD = ["optkit.compare.runner", "optkit.compare.problems", "optkit.compare.references", "optkit.compare.endpoint",
+PRELOAD = ["optkit.compare.runner", "optkit.compare.instances", "optkit.compare.references", "optkit.compare.endpoint",
            "optkit.compare.solved", "optkit.run.driver", "optkit.methods.specs", "optkit.methods.descents",
            "optkit.methods.searches", "optkit.methods.schedules", "optkit.methods.trust_region",
            "optkit.methods.subproblems", "optkit.methods.adam", "optkit.problems.registry", "scipy.optimize"]

@@ -1,46 +1,11 @@
-"""Choosing a sweep's problems (``--fn``, ``--tag``, ``--expr``, ``--n``, ``--param``) and rebuilding them.
-
-:func:`build_problem` is what a worker calls: it rebuilds a problem from a
-:class:`~optkit.compare.sweep.ProblemRef` and keeps it for the next run of the same
-instance in the same thread.
-"""
+"""Choosing a sweep's problems: ``--fn``, ``--tag``, ``--expr``, ``--n``, ``--param`` → problem refs."""
 
 from __future__ import annotations
 
 import difflib
-import threading
 
-from optkit.compare.sweep import ProblemRef
+from optkit.compare.instances import ProblemRef
 from optkit.errors import OptkitError
-
-
-_LOCAL = threading.local()
-
-
-def build_problem(ref: ProblemRef):
-    """The :class:`optkit.problems.problem.Problem` a ref names, kept per thread for the next run.
-
-    Per thread, because the driver counts a run's evaluations on the problem's own counter:
-    two runs sharing one problem at the same time (a Dask worker runs tasks in threads)
-    would mix their counts.
-    """
-    cache = getattr(_LOCAL, "problems", None)
-    if cache is None:
-        cache = _LOCAL.problems = {}
-    if ref not in cache:
-        if len(cache) >= 64:
-            cache.pop(next(iter(cache)))
-        cache[ref] = _build(ref)
-    return cache[ref]
-
-
-def _build(ref: ProblemRef):
-    from optkit.problems.registry import Registry, expression_definition
-
-    if ref.expr is not None:
-        return expression_definition(ref.expr, list(ref.variables) if ref.variables else None).instantiate(ref.n)
-    definition = Registry.default(list(ref.problems_dirs)).get(ref.name)
-    return definition.instantiate(ref.n if definition.scalable else None, ref.params_dict)
 
 
 def select_problems(fn=None, tag=None, expr=None, variables=None, n_values=None, params=None,
@@ -101,5 +66,5 @@ def select_problems(fn=None, tag=None, expr=None, variables=None, n_values=None,
         for n in (n_values if d.scalable and n_values else [None]):
             problem = d.instantiate(n, mine)  # validates n (even, at least min_n) and the parameters
             given = tuple(sorted((k, problem.params[k]) for k in mine))
-            refs.append(ProblemRef(d.name, problem.n, given, None, None, dirs, n_varies=d.scalable and bool(n_values)))
+            refs.append(ProblemRef(d.name, problem.n, given, None, None, dirs))
     return refs

@@ -67,7 +67,7 @@ def failed(spec: RunSpec, reason: str, status: str = "failed") -> dict:
 def execute(spec: RunSpec) -> dict:
     """Run one spec; never raises."""
     try:
-        from optkit.compare.problems import build_problem
+        from optkit.compare.instances import build_problem
         from optkit.methods.specs import parse_spec
 
         problem = build_problem(spec.problem)

@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass, field, fields, replace
 from typing import Iterable, Sequence
 
+from optkit.compare.instances import ProblemRef
 from optkit.errors import OptkitError
 
 #: The default sweep of ``optkit compare`` with no arguments (issue 11).
@@ -79,38 +80,6 @@ class Tolerances:
 
 
 @dataclass(frozen=True)
-class ProblemRef:
-    """How a worker rebuilds a problem: a registered name (with n and parameters) or formula text."""
-
-    name: str
-    n: int
-    params: tuple = ()  # sorted (key, value) pairs, so the ref hashes and pickles
-    expr: str | None = None
-    variables: tuple[str, ...] | None = None
-    problems_dirs: tuple[str, ...] = ()
-
-    @property
-    def params_dict(self) -> dict:
-        return dict(self.params)
-
-    @property
-    def label(self) -> str:
-        """How tables name the instance: ``rosenbrock``, ``rosenbrock n=10``, ``quadratic cond=100``."""
-        text = self.name
-        if self.n_varies:
-            text += f" n={self.n}"
-        for key, value in self.params:
-            text += f" {key}={value}"
-        return text
-
-    n_varies: bool = False  # scalable problem: the label shows n
-
-    def identity(self) -> dict:
-        return {"problem": self.name, "n": self.n, "params": self.params_dict, "expr": self.expr,
-                "variables": list(self.variables) if self.variables else None}
-
-
-@dataclass(frozen=True)
 class RunSpec:
     """One run: plain data a worker turns into a problem, a method and a start."""
 
@@ -166,7 +135,7 @@ class Sweep:
     x0: tuple[float, ...] | None = None  # start 0 for every problem (one --expr or one --fn)
 
     def runs(self) -> list[RunSpec]:
-        from optkit.compare.problems import build_problem
+        from optkit.compare.instances import build_problem
         from optkit.compare.starts import starts_for
 
         specs = []
