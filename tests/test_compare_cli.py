@@ -158,3 +158,15 @@ def test_ctrl_c_prints_what_finished_and_exits_130(tmp_path, monkeypatch):
     assert result.exit_code == 130
     assert "outcomes per method" in result.stdout and "Interrupted: 3 of 12 runs finished" in result.stderr
     assert len(json.loads(invoke(["report", str(path), "--format", "json"]).stdout)["runs"]) == 3
+
+
+@pytest.mark.parametrize("cost", ["iterations", "time"])
+def test_report_filters_and_costs(saved, cost):
+    path, doc = saved
+    result = invoke(["report", str(path), "--fn", "saddle", "--sweep", "1", "--cost", cost, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {r["problem"] for r in report["runs"]} == {"saddle"} and len(report["runs"]) == 6
+    assert all(entry["cost"] == cost for entry in report["summary"])
+    assert report["sweeps"][0]["id"] == 1 and report["sweeps"][0]["state"] == "finished"
+    assert invoke(["report", str(path), "--sweep", "one"]).exit_code == 2
