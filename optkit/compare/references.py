@@ -17,6 +17,7 @@ How far each method takes the sweep's tolerances (SciPy allows no more):
 
 from __future__ import annotations
 
+import threading
 import time
 import warnings
 
@@ -81,16 +82,26 @@ def run_reference(problem, name: str, x0, tol, run_timeout: float) -> dict:
         kwargs["hess"] = counted.hess
     elif "hvp" in needs:
         kwargs["hessp"] = counted.hvp
-    x0 = np.asarray(x0, dtype=float)
+    with _WARNINGS_LOCK:
+        return _run(scipy_minimize, counted, name, np.asarray(x0, dtype=float), tol, kwargs, run_timeout)
+
+
+#: ``warnings.catch_warnings`` changes process-wide state: two SciPy runs in the threads of one Dask
+#: worker would record each other's warnings (and one could restore the filters under the other).
+#: Runs are pure Python under the GIL, so holding this lock costs a threaded worker no parallelism.
+_WARNINGS_LOCK = threading.Lock()
+
+
+def _run(scipy_minimize, counted, name, x0, tol, kwargs, run_timeout: float) -> dict:
     path = [x0.tolist()]
-    deadline = time.perf_counter() + run_timeout
+    start = time.perf_counter()
+    deadline = start + run_timeout
 
     def callback(xk):
         path.append(np.asarray(xk, dtype=float).tolist())
         if time.perf_counter() > deadline:
             raise _TimeUp
 
-    start = time.perf_counter()
     timed_out, message, nit, x_end = False, "", 0, x0
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
         warnings.simplefilter("always")
