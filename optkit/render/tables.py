@@ -138,6 +138,10 @@ def classification_table(record: dict) -> list:
     lines.add_column(style="bold")
     lines.add_column(overflow="fold")
     lines.add_row("summary", record["summary"])
+    if record.get("path_reason"):
+        lines.add_row("path", f"{record['method']}: {record['path_reason']}")
+    if record.get("cut_short"):
+        lines.add_row("cut short", "yes: stopped by the time limit (--timeout); the list holds what was found")
     if record["method"] == "exact":
         complete = "yes: proven by the exact path" if record["complete"] else "no"
         lines.add_row("complete", complete)
@@ -150,6 +154,8 @@ def classification_table(record: dict) -> list:
         samples = curve["samples"]
         lines.add_row("curve", f"non-isolated stationary points from {fmt_vector(samples[0], 5)} "
                                f"to {fmt_vector(samples[-1], 5)} ({curve['n_samples']} samples)")
+        for seg in curve.get("segments", []):
+            lines.add_row("", f"{seg['kind']} from {fmt_vector(seg['start'], 5)} to {fmt_vector(seg['end'], 5)}")
     for note in record["notes"]:
         lines.add_row("note", note)
     lines.add_row("time", f"{record['seconds']:.2f} s")

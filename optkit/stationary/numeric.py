@@ -109,6 +109,7 @@ whose Jacobian is the Hessian H(x), from many starts:
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -128,6 +129,13 @@ _STALL_FACTOR = 1.05    # steps is stalled at a local minimum of ‖g‖ (or ‖
 _LAMBDA_GIVE_UP = 1e8   # beyond this even tiny gradient steps on ½‖g‖² fail: stalled
 _NULL_TOL = 1e-6        # |λ| ≤ _NULL_TOL·max(1, max|λ|) counts as a zero eigenvalue
 _MAX_CURVE_SAMPLES = 1000  # per direction of a traced curve
+ACCEPT_RTOL = 1e-8      # a root's ‖g‖ must be this small relative to ‖g‖ a probe distance away
+_JOIN_RTOL = 1e-6       # the looser test along the segment between two found points (same flat patch)
+_PROBE = 1e-3           # that probe distance, as a fraction of the box diagonal
+_PROBE_RCOND = 1e-30    # isolation probe: singular values below this (relative) are zero; an isolated
+                        # point flatter than that a probe away (y^k, k ≳ 16) is reported as a curve
+_OUTER = 0.25           # iterates may leave the box by this fraction of its width on each side
+_AITKEN_MIN, _AITKEN_MAX = 0.3, 0.98  # linear step ratios that trigger the multiple-root jump
 
 
 @dataclass
@@ -152,6 +160,7 @@ class NumericSearchResult:
     dedup_tol: float
     residual_tol: float
     notes: list[str] = field(default_factory=list)
+    cut_short: bool = False    # stopped by the deadline before every start ran
 
 
 # ---------------------------------------------------------------------------
@@ -214,9 +223,11 @@ class _System:
         self.n = box.shape[0]
         width = box[:, 1] - box[:, 0]
         self.diag = float(np.linalg.norm(width))
-        # Iterates may leave the box (a root just outside is still useful for
-        # deflation) but not the box enlarged by its width on every side.
-        self.outer = np.column_stack([box[:, 0] - width, box[:, 1] + width])
+        # Iterates may leave the box a little (a root just outside is still
+        # useful for deflation), not far: beyond it a decaying function's
+        # gradient merely underflows, and runs would slide there.
+        self.outer = np.column_stack([box[:, 0] - _OUTER * width, box[:, 1] + _OUTER * width])
+        self.probe = _PROBE * self.diag
         self.first_error: str | None = None
 
     def g(self, x: np.ndarray) -> np.ndarray | None:
@@ -243,6 +254,26 @@ class _System:
                 raise ValueError(f"{name}(x) returned shape {v.shape}, expected {shape}")
             v = v.reshape(shape)
         return v if math.isfinite(total) else None
+
+    def neighbourhood_gradient(self, x: np.ndarray) -> float:
+        """min over i of max ‖g(x ± ρ·eᵢ)‖, ρ = 1e-3·box diagonal (non-finite probes skipped; 0 if all are).
+
+        The minimum over directions: along a flat direction (y for x² + y¹⁰)
+        the gradient a probe away is tiny, and a point only ρ/2 up that
+        direction must not pass as a root because x's direction is steep.
+        """
+        size = math.inf
+        for i in range(self.n):
+            along = 0.0
+            for sign in (1.0, -1.0):
+                y = x.copy()
+                y[i] += sign * self.probe
+                gy = self.g(y)
+                if gy is not None:
+                    along = max(along, float(np.linalg.norm(gy)))
+            if along > 0.0:
+                size = min(size, along)
+        return 0.0 if size == math.inf else size
 
     def inside_outer(self, x: np.ndarray) -> bool:
         return bool((x >= self.outer[:, 0]).all() and (x <= self.outer[:, 1]).all())
@@ -301,6 +332,49 @@ class _Run:
     smin: float = 0.0              # σ_min(H) at x
     steps: list = field(default_factory=list)      # accepted step norms
     residuals: list = field(default_factory=list)  # ‖g‖ before the first and after each accepted step
+    vectors: list = field(default_factory=list)    # the last accepted step vectors (for the jump)
+    jump_q: float = 0.0            # linear ratio of the last accepted multiple-root jump (0: none)
+    smax0: float = 0.0             # σ_max(H) at the run's first point (the curvature it started with)
+
+
+def aitken_jump(vectors: list) -> tuple[np.ndarray, float] | None:
+    """The extrapolated remaining distance p·q/(1 − q) when Newton converges linearly.
+
+    At a root of multiplicity m Newton's steps shrink by q = (m − 1)/m and keep
+    their direction; the remaining steps sum to p_last·q/(1 − q) (a geometric
+    series: Aitken's Δ² extrapolation, which for one variable is Schröder's
+    modified Newton step m·p).  Needs three steps with two ratios in
+    [0.3, 0.98] agreeing to 10 % and the last two directions within 8°.
+    """
+    if len(vectors) < 3:
+        return None
+    p1, p2, p3 = vectors[-3:]
+    n1, n2, n3 = (float(np.linalg.norm(v)) for v in (p1, p2, p3))
+    if min(n1, n2, n3) == 0.0:
+        return None
+    q1, q2 = n2 / n1, n3 / n2
+    if not (_AITKEN_MIN <= q1 <= _AITKEN_MAX and _AITKEN_MIN <= q2 <= _AITKEN_MAX) or abs(q1 - q2) > 0.1 * q2:
+        return None
+    if float(p2 @ p3) < 0.99 * n2 * n3:
+        return None
+    return p3 * (q2 / (1.0 - q2)), q2
+
+
+def _try_jump(system, merit_of, run: _Run, x, merit):
+    """Take the Aitken jump when it lowers the merit; (x, g, merit, w) after it, or None."""
+    jump = aitken_jump(run.vectors)
+    if jump is None:
+        return None
+    xj = x + jump[0]
+    gj = system.g(xj) if system.inside_outer(xj) else None
+    if gj is None:
+        return None
+    mj, wj = merit_of(xj, math.sqrt(gj @ gj))
+    if not mj < merit:
+        return None
+    run.vectors.clear()
+    run.jump_q = jump[1]
+    return xj, gj, mj, wj
 
 
 def _lm_step(U, S, Vt, g, lam) -> np.ndarray:
@@ -333,7 +407,7 @@ class _Merit:
 
 def levenberg_marquardt(system: _System, x0: np.ndarray, residual_tol: float, max_iter: int,
                         roots: np.ndarray | None = None, handover_tol: float | None = None,
-                        powers: np.ndarray | None = None) -> _Run:
+                        powers: np.ndarray | None = None, jump: bool = True) -> _Run:
     """Solve ∇f(x) = 0 from x0 by LM with H as Jacobian; deflated when ``roots`` is given.
 
     Undeflated, it runs until a step fails to reduce ‖g‖ once the residual
@@ -357,6 +431,7 @@ def levenberg_marquardt(system: _System, x0: np.ndarray, residual_tol: float, ma
     while True:
         U, S, Vt = np.linalg.svd(H)
         run.x, run.gnorm, run.smax, run.smin = x, gnorm, float(S[0]), float(S[-1])
+        run.smax0 = run.smax0 or run.smax
         tol = residual_tol * max(1.0, residual_scale(x, S[0]))
         if gnorm == 0.0 or len(run.steps) >= max_iter or _stalled(merits):
             return run
@@ -367,15 +442,71 @@ def levenberg_marquardt(system: _System, x0: np.ndarray, residual_tol: float, ma
         step = _try_steps(system, merit_of, x, g, U, S, Vt, lam, merit, at_floor=gnorm <= tol)
         if step is None:
             return run
+        x_old = x
         x, g, pnorm, merit, w, lam = step
+        run.vectors = run.vectors[-2:] + [x - x_old]
+        run.steps.append(pnorm)
+        run.residuals.append(math.sqrt(g @ g))
+        merits.append(merit)
+        jumped = _try_jump(system, merit_of, run, x, merit) if jump else None
+        if jumped is not None:
+            x, g, merit, w = jumped
+            merits.append(merit)
         H = system.h(x)
         if H is None:
             return _Run(None)
         gnorm = math.sqrt(g @ g)
-        run.steps.append(pnorm)
-        run.residuals.append(gnorm)
-        merits.append(merit)
         lam = lam / 10.0 if lam / 10.0 >= _LAMBDA_ZERO else 0.0
+
+
+def newton_run(system: _System, x0: np.ndarray, max_iter: int) -> _Run:
+    """Plain Newton (pseudo-inverse, steps capped at the box diagonal), non-monotone.
+
+    The fallback for starts where LM stalls: at a multiple root such as Peano's
+    (y − x²)(y − 2x²) the full Newton step often increases ‖g‖, so LM's
+    monotone test shrinks every step, while plain Newton converges (linearly,
+    then the Aitken jump).  Stops on leaving the outer box, a non-finite value,
+    a step below rounding level or after ``max_iter`` steps; the caller then
+    polishes with LM and applies the acceptance test, so a wandering run costs
+    time, never a wrong point.
+    """
+    x = np.array(x0, dtype=float)
+    g, H = system.g(x), system.h(x)
+    if g is None or H is None:
+        return _Run(None)
+    run = _Run(x, residuals=[math.sqrt(g @ g)])
+    merit_of = _Merit(None)
+    for _ in range(max_iter):
+        U, S, Vt = np.linalg.svd(H)
+        run.x, run.gnorm, run.smax, run.smin = x, math.sqrt(g @ g), float(S[0]), float(S[-1])
+        if run.gnorm == 0.0:
+            return run
+        keep = S > 1e-14 * S[0]
+        p = -(Vt.T[:, keep] @ ((U.T[keep] @ g) / S[keep]))
+        pnorm = float(np.linalg.norm(p))
+        if pnorm > system.diag:
+            p *= system.diag / pnorm
+            pnorm = system.diag
+        if pnorm <= 4 * _EPS * max(1.0, float(np.abs(x).max())):
+            return run
+        xt = x + p
+        gt = system.g(xt) if system.inside_outer(xt) else None
+        Ht = system.h(xt) if gt is not None else None
+        if Ht is None:
+            return run
+        x, g, H = xt, gt, Ht
+        run.vectors = run.vectors[-2:] + [p]
+        run.steps.append(pnorm)
+        run.residuals.append(math.sqrt(g @ g))
+        jumped = _try_jump(system, merit_of, run, x, merit_of(x, run.residuals[-1])[0])
+        if jumped is not None:
+            x, g = jumped[0], jumped[1]
+            H = system.h(x)
+            if H is None:
+                return run
+    U, S, Vt = np.linalg.svd(H)
+    run.x, run.gnorm, run.smax, run.smin = x, math.sqrt(g @ g), float(S[0]), float(S[-1])
+    return run
 
 
 def _try_steps(system, merit_of, x, g, U, S, Vt, lam, merit, at_floor):
@@ -437,8 +568,10 @@ def convergence_summary(run: _Run) -> tuple[bool, float, float]:
             if linear[j:j + 3].all() and not np.any(q[j:] < 0.1):
                 slow, q_lin = True, float(np.median(q[j:j + 3]))
                 break
+    if run.jump_q and not slow and run.smin <= 1e-6 * max(run.smax, run.smax0):
+        slow, q_lin = True, run.jump_q   # the jump itself was the evidence of linear convergence
     last = float(steps[keep[-1]]) if keep.size else np.inf
-    if slow:
+    if slow and not run.jump_q:
         # Geometric tail of the remaining steps: the distance still to go.
         u = last * q_lin / (1.0 - q_lin)
     else:
@@ -475,10 +608,58 @@ def _same(a: _Root, x: np.ndarray, u: float, dedup_tol: float) -> bool:
     return float(np.max(np.abs(a.x - x))) <= tol
 
 
-def _record(roots: list[_Root], new: _Root, dedup_tol: float) -> bool:
-    """Merge ``new`` into a known root (keeping the point with the smaller residual) or append it."""
-    for r in roots:
-        if _same(r, new.x, new.uncertainty, dedup_tol):
+def _joined(system: _System | None, a: np.ndarray, b: np.ndarray, residual_tol: float) -> bool:
+    """Two found points within the probe distance ρ are one root when ∇f passes the root
+    test all along the segment between them (checked at its quarter points): a degenerate
+    root's slowly converging runs end anywhere in such a flat patch."""
+    if system is None or float(np.max(np.abs(a - b))) > system.probe:
+        return False
+    for t in (0.25, 0.5, 0.75):
+        y = a + t * (b - a)
+        gy = system.g(y)
+        if gy is None:
+            return False
+        run = _Run(y, float(np.linalg.norm(gy)))
+        H = system.h(y)
+        if H is None:
+            return False
+        run.smax = float(np.linalg.norm(H, 2))
+        if not accepted(system, run, residual_tol, rtol=_JOIN_RTOL):
+            return False
+    return True
+
+
+def _near(roots: list[_Root], x: np.ndarray, u: float, dedup_tol: float, system: _System | None) -> list[_Root]:
+    """The known roots that could be merged with x (a vectorised pre-filter: with
+    thousands of roots, as in sin(3x)·cos(3y) on a wide box, a scan of each
+    pair in Python would dominate the run)."""
+    if len(roots) < 32:
+        return roots
+    X = np.array([r.x for r in roots])
+    U = np.array([r.uncertainty for r in roots])
+    reach = np.maximum(dedup_tol * max(1.0, float(np.max(np.abs(x))) + float(np.max(np.abs(X)))),
+                       2.0 * (U + u))
+    if system is not None:
+        reach = np.maximum(reach, system.probe)
+    close = np.flatnonzero(np.max(np.abs(X - x), axis=1) <= reach)
+    return [roots[k] for k in close]
+
+
+def _record(roots: list[_Root], new: _Root, dedup_tol: float, system: _System | None = None,
+            residual_tol: float = 1e-10, merges: list | None = None) -> bool:
+    """Merge ``new`` into a known root (keeping the point with the smaller residual) or append it.
+
+    ``merges`` collects the distances of merges that were not within the two
+    points' own uncertainties (points closer than the resolution may have been one
+    or two roots: the output says so)."""
+    for r in _near(roots, new.x, new.uncertainty, dedup_tol, system):
+        same = _same(r, new.x, new.uncertainty, dedup_tol)
+        if not same and _joined(system, r.x, new.x, residual_tol):
+            same = True
+        if same:
+            distance = float(np.max(np.abs(r.x - new.x)))
+            if merges is not None and distance > 2.0 * (r.uncertainty + new.uncertainty) + 1e3 * _EPS:
+                merges.append((distance, r.x.copy()))
             r.hits += 1
             r.slow_votes += new.slow_votes
             if new.gnorm < r.gnorm:
@@ -503,33 +684,92 @@ def null_space(H: np.ndarray) -> np.ndarray:
 class _CurveFinder:
     """Probe found points for non-isolation and trace the stationary sets through them."""
 
-    def __init__(self, system: _System, residual_tol: float, max_newton: int, dedup_tol: float):
+    def __init__(self, system: _System, residual_tol: float, max_newton: int, dedup_tol: float, deadline=None):
         self.system, self.residual_tol, self.max_newton = system, residual_tol, max_newton
+        self.deadline = deadline
         self.dedup_tol = dedup_tol
         self.t = 1e-3 * system.diag    # probe distance
         self.h = 1e-2 * system.diag    # continuation step
 
     def _polish(self, y: np.ndarray) -> np.ndarray | None:
-        run = levenberg_marquardt(self.system, y, self.residual_tol, self.max_newton)
+        # No multiple-root jump and the absolute residual test here: near a curve of
+        # stationary points Newton's steps shrink linearly *along* the curve (x·y²:
+        # towards the origin), and the jump would carry the corrector away from the
+        # point it corrects; the probes start at accepted roots, far from any tail.
+        run = levenberg_marquardt(self.system, y, self.residual_tol, self.max_newton, jump=False)
         return run.x if _converged(run, self.residual_tol) else None
 
     def null_dim_and_tangent(self, x: np.ndarray) -> tuple[int, np.ndarray | None]:
         """(dim of H's numerical null space, a null vector along which x is confirmed non-isolated).
 
-        The vector is None when no probe x ± t·v (v from ``_probe_directions``)
-        stays stationary: then x is isolated (possibly degenerate).
+        The vector is None when no probe y = x ± t·v (v from ``_probe_directions``),
+        corrected by LM to z within t/4 of y, is stationary: then x is isolated
+        (possibly degenerate).  z counts as stationary when its full Newton
+        step p = H(z)⁺g(z) (every singular
+        value above 1e-30·σ_max inverted) is short, ‖p‖ ≤ t/4, and has no
+        component along d = (z − x)/‖z − x‖, |p·d| ≤ t/100; d is the tangent returned.  Scale-free, unlike a residual
+        test: at (0, t) for x² + y¹⁰, g = 10t⁹ is tiny, but p = (0, t/9) says
+        the root is back at 0; on a stationary curve p is normal to it (or 0).
         """
+        dim, passing = self.passing_directions(x, first_only=True)
+        return dim, (passing[0] if passing else None)
+
+    def passing_directions(self, x: np.ndarray, first_only: bool = False) -> tuple[int, list[np.ndarray]]:
+        """(null-space dimension, the probe directions along which x is non-isolated)."""
         H = self.system.h(x)
         if H is None:
-            return 0, None
+            return 0, []
         N = null_space(H)
+        found = []
+        if N.shape[1] == 2:
+            found = self._plane_directions(x, N)
+            if found and first_only:
+                return 2, found[:1]
         for v in _probe_directions(N):
             for sign in (1.0, -1.0):
                 y = x + sign * self.t * v
-                z = self._polish(y)
-                if z is not None and np.linalg.norm(z - y) <= 0.25 * self.t:
-                    return N.shape[1], v
-        return N.shape[1], None
+                z = self._polish(y)   # onto the set when v is only near its tangent (a crossing)
+                if z is None or np.linalg.norm(z - y) > 0.25 * self.t:
+                    continue
+                d = (z - x) / np.linalg.norm(z - x)
+                p = _newton_vector(self.system, z, rcond=_PROBE_RCOND)
+                if p is not None and np.linalg.norm(p) <= 0.25 * self.t and abs(float(p @ d)) <= 0.01 * self.t:
+                    found.append(sign * d)
+                    break
+            if found and first_only:
+                break
+        return N.shape[1], found
+
+    def _plane_directions(self, x: np.ndarray, N: np.ndarray) -> list[np.ndarray]:
+        """Directions v(θ) = cos θ·n₁ + sin θ·n₂ of a 2-D null space along which ∇f vanishes.
+
+        At a crossing of stationary curves (the origin of x²y², where H = 0)
+        the null basis is arbitrary and Newton contracts radially (g is
+        homogeneous), so no corrector finds the curves from a basis probe:
+        instead the minima of ‖g(x + t·v(θ))‖ over 72 angles are refined
+        (bounded Brent) and kept where ‖g‖ ≤ 1e-6 of its largest value on
+        the circle -- the curves' directions."""
+        from scipy.optimize import minimize_scalar
+
+        def size(theta):
+            gy = self.system.g(x + self.t * (math.cos(theta) * N[:, 0] + math.sin(theta) * N[:, 1]))
+            return math.inf if gy is None else float(np.linalg.norm(gy))
+
+        angles = np.linspace(0.0, 2 * math.pi, 73)[:-1]
+        values = np.array([size(a) for a in angles])
+        if not np.all(np.isfinite(values)) or values.max() == 0.0:
+            return []
+        step = angles[1] - angles[0]
+        out: list[np.ndarray] = []
+        for k in range(len(angles)):
+            if values[k] <= values[k - 1] and values[k] <= values[(k + 1) % len(angles)]:
+                best = minimize_scalar(size, bounds=(angles[k] - step, angles[k] + step), method="bounded",
+                                       options={"xatol": 1e-12})
+                if best.fun <= 1e-6 * values.max():
+                    v = math.cos(best.x) * N[:, 0] + math.sin(best.x) * N[:, 1]
+                    if not any(float(v @ u) > 0.99 for u in out):
+                        out.append(v)
+        return out
 
     def trace(self, x0: np.ndarray, v0: np.ndarray) -> np.ndarray:
         """Predictor–corrector continuation of a 1-D stationary set through x0, both ways."""
@@ -540,6 +780,8 @@ class _CurveFinder:
     def _branch(self, x0, v0, stop_at):
         out, x, v = [], x0, v0
         for _ in range(_MAX_CURVE_SAMPLES):
+            if self.deadline is not None and time.monotonic() >= self.deadline:
+                return out, False
             y = x + self.h * v
             z = self._polish(y)
             if z is None or np.linalg.norm(z - y) > 0.5 * self.h or np.linalg.norm(z - x) < 0.5 * self.h:
@@ -599,6 +841,23 @@ def _group_nonisolated(finder: _CurveFinder, roots: list[_Root], notes: list[str
         sets.append((samples, min(roots[k].first for k in members), len(members)))
         notes.append(f"non-isolated stationary set: {len(members)} found point(s) on it, "
                      f"traced as a curve of {samples.shape[0]} samples")
+    # A crossing of stationary curves (the origin for x²y²) has a null space of
+    # dimension ≥ 2: trace every probe direction along which it is non-isolated
+    # and that no traced curve already covers.
+    for k in [k for k in non if info[k][0] >= 2]:
+        x = roots[k].x
+        for v in finder.passing_directions(x)[1]:
+            ahead = [x + 2 * finder.h * v, x - 2 * finder.h * v]
+            if any(float(np.min(np.linalg.norm(samples - a, axis=1))) <= finder.h
+                   for samples, _, _ in sets for a in ahead):
+                continue
+            samples = finder.trace(x, v)
+            if samples.shape[0] < 3:
+                continue
+            assigned.add(k)
+            sets.append((samples, roots[k].first, 1))
+            notes.append(f"non-isolated stationary set through a crossing: traced as a curve of "
+                         f"{samples.shape[0]} samples")
     rest = [k for k in non if k not in assigned]
     for cluster in _single_linkage([roots[k].x for k in rest], 0.2 * finder.system.diag):
         members = [rest[c] for c in cluster]
@@ -625,8 +884,50 @@ def _single_linkage(xs: list[np.ndarray], dist: float) -> list[list[int]]:
 
 
 def _converged(run: _Run, tol_factor: float) -> bool:
-    """The residual test ‖g‖ ≤ tol_factor·max(1, scale) at the run's end point."""
+    """The residual test ‖g‖ ≤ tol_factor·max(1, scale) at the run's end point (the hand-over test)."""
     return run.x is not None and run.gnorm <= tol_factor * max(1.0, residual_scale(run.x, run.smax))
+
+
+def accepted(system: _System, run: _Run, residual_tol: float, rtol: float = ACCEPT_RTOL) -> bool:
+    """The scale-free root test: ‖g(x)‖ ≤ 1e-8·max ‖g(x ± ρeᵢ)‖, ρ = 1e-3·box diagonal.
+
+    Invariant under f → c·f and under the decay of f: in the tail of
+    exp(−‖x‖²)·(x − y) ‖g‖ may be 1e-51, but it is as small a probe away, so
+    the ratio is ≈ 1 and the point is rejected; at a true root ‖g‖ is rounding
+    noise while ‖g‖ a probe away is of the order ‖H‖·ρ (or ρ^m at a root of
+    multiplicity m).  Where every probe is non-finite the absolute test
+    ‖g‖ ≤ residual_tol·max(1, scale) decides.  ‖g‖ = 0 exactly is a root.
+    """
+    if run.x is None:
+        return False
+    if run.gnorm == 0.0:
+        return True
+    size = system.neighbourhood_gradient(run.x)
+    if size > 0.0 and run.gnorm <= rtol * size:
+        return True
+    # Else: the absolute test with a Newton step negligible beside the probe
+    # distance (badly scaled problems, whose flattest direction is far flatter
+    # than the gradient's rounding noise) -- never met in a tail, where the
+    # Newton step −H⁻¹g stays of order one however small g and H are.
+    return _converged(run, residual_tol) and _newton_length(system, run.x) <= 1e-6 * system.probe
+
+
+def _newton_length(system: _System, x: np.ndarray) -> float:
+    """‖H⁺g‖ with every non-zero singular value inverted (no cut-off)."""
+    p = _newton_vector(system, x)
+    return math.inf if p is None else float(np.linalg.norm(p))
+
+
+def _newton_vector(system: _System, x: np.ndarray, rcond: float = 0.0) -> np.ndarray | None:
+    """H⁺g with every singular value above rcond·σ_max inverted (None if not finite)."""
+    g, H = system.g(x), system.h(x)
+    if g is None or H is None:
+        return None
+    U, S, Vt = np.linalg.svd(H)
+    keep = S > rcond * S[0]
+    with np.errstate(all="ignore"):
+        p = Vt.T[:, keep] @ ((U.T[keep] @ g) / S[keep])
+    return p if np.all(np.isfinite(p)) else None
 
 
 def _solve_from(system: _System, x0: np.ndarray, roots: list[_Root], residual_tol: float,
@@ -646,13 +947,74 @@ def _solve_from(system: _System, x0: np.ndarray, roots: list[_Root], residual_to
                                   powers=powers)
         if _converged(run, handover):
             polished = levenberg_marquardt(system, run.x, residual_tol, max_newton)
-            if _converged(polished, residual_tol):
+            if accepted(system, polished, residual_tol):
                 return polished
-    return levenberg_marquardt(system, x0, residual_tol, max_newton)
+    run = levenberg_marquardt(system, x0, residual_tol, max_newton)
+    if run.x is None or accepted(system, run, residual_tol):
+        return run
+    # LM stalled: plain Newton, which converges to multiple roots where LM's monotone test fails.
+    newton = newton_run(system, x0, 2 * max_newton)
+    if newton.x is None or not system.inside_box(newton.x, 0.05):
+        return run
+    polished = levenberg_marquardt(system, newton.x, residual_tol, max_newton)
+    if polished.x is not None and polished.gnorm > newton.gnorm:
+        polished = newton
+    polished.steps = newton.steps + polished.steps
+    polished.residuals = newton.residuals + polished.residuals[1:]
+    polished.jump_q = polished.jump_q or newton.jump_q
+    return polished if accepted(system, polished, residual_tol) else run
+
+
+def extreme_starts(f, box: np.ndarray, n_extra: int, seed, deadline=None) -> tuple[np.ndarray, np.ndarray]:
+    """Starts where f is lowest and highest among 8·n_extra Sobol samples (another stream).
+
+    Minima and maxima sit where f is extreme; in a wide box their basins can be
+    smaller than the spacing of the Newton starts (the minimum of
+    exp(−x² − y²)(x − y) in [−8, 8]²), but samples of f alone are cheap.
+    Half the extra starts are the lowest samples, half the highest.
+    """
+    samples = sobol_starts(box, 8 * n_extra, np.random.default_rng([int(seed) % 2**32, 1]))
+    values = np.full(len(samples), np.nan)
+    with np.errstate(all="ignore"):
+        for k, x in enumerate(samples):
+            if deadline is not None and k % 64 == 0 and time.monotonic() >= deadline:
+                break
+            try:
+                values[k] = float(f(x))
+            except (ArithmeticError, ValueError):
+                values[k] = np.nan
+    finite = np.flatnonzero(np.isfinite(values))
+    order = finite[np.argsort(values[finite], kind="stable")]
+    half = max(1, n_extra // 2)
+    low = list(order[:half])
+    high = [k for k in order[::-1][:half] if k not in set(low)]
+    return samples[low], samples[high]
+
+
+def descend(f, grad, box: np.ndarray, x0: np.ndarray, sign: float) -> np.ndarray:
+    """A local minimiser of sign·f from x0 in the box (L-BFGS-B, 200 iterations at most).
+
+    From a low sample a descent on f itself ends near a minimum, never in the
+    tail of a decaying function (f there is higher); Newton on ∇f = 0 then
+    polishes.  Any failure returns x0."""
+    from scipy.optimize import minimize
+
+    def fun(x):
+        with np.errstate(all="ignore"):
+            value, g = sign * float(f(x)), sign * np.asarray(grad(x), dtype=float)
+        if not (math.isfinite(value) and np.all(np.isfinite(g))):
+            raise FloatingPointError
+        return value, g
+
+    try:
+        out = minimize(fun, x0, jac=True, method="L-BFGS-B", bounds=box.tolist(), options={"maxiter": 200})
+    except (ArithmeticError, ValueError):
+        return x0
+    return out.x if np.all(np.isfinite(out.x)) else x0
 
 
 def find_stationary_points(grad, hess, box, n_starts=None, seed=0, residual_tol=1e-10, dedup_tol=1e-6,
-                           max_newton=100, deflation=True) -> NumericSearchResult:
+                           max_newton=100, deflation=True, f=None, deadline=None) -> NumericSearchResult:
     """All stationary points of f in ``box`` found by deflated Newton (LM) multistart.
 
     Parameters: ``grad(x) -> (n,)`` and ``hess(x) -> (n, n)``; ``box`` an (n, 2)
@@ -668,26 +1030,56 @@ def find_stationary_points(grad, hess, box, n_starts=None, seed=0, residual_tol=
     n_starts = _validate_options(n_starts, n, residual_tol, dedup_tol, max_newton)
     system = _System(grad, hess, box)
     roots: list[_Root] = []
+    merges: list = []
     failed = nonfinite = 0
-    for i, x0 in enumerate(sobol_starts(box, n_starts, seed), start=1):
+    starts = sobol_starts(box, n_starts, seed)
+    signs = np.zeros(len(starts))  # 0: Newton from the start; ±1: first descend on ±f
+    if f is not None:
+        low, high = extreme_starts(f, box, max(2, n_starts // 8), seed, deadline)
+        starts = np.vstack([starts, low, high])
+        signs = np.concatenate([signs, np.ones(len(low)), -np.ones(len(high))])
+    cut_short = False
+    used = 0
+    for i, x0 in enumerate(starts, start=1):
+        if deadline is not None and time.monotonic() >= deadline:
+            cut_short = True
+            break
+        used = i
+        if signs[i - 1]:
+            x0 = descend(f, grad, box, x0, signs[i - 1])
         run = _solve_from(system, x0, roots, residual_tol, max_newton, deflation)
         if run.x is None:
             nonfinite += 1
             continue
-        if not _converged(run, residual_tol):
+        if not accepted(system, run, residual_tol):
             failed += 1
             continue
         slow, u, q = convergence_summary(run)
         _record(roots, _Root(run.x.copy(), run.gnorm, u, int(slow), first=i, power=deflation_power(slow, q)),
-                dedup_tol)
+                dedup_tol, system, residual_tol, merges)
 
+    roots = _merge_joined(roots, system, residual_tol, merges)
     notes: list[str] = []
+    if cut_short:
+        notes.append(f"cut short by the time limit after {used} of {len(starts)} starts")
+    if merges:
+        distance, where = max(merges, key=lambda m: m[0])
+        notes.append(f"found points up to {distance:.2g} apart (near {np.round(where, 8).tolist()}) were merged as "
+                     f"one: roots closer than the resolution (dedup_tol = {dedup_tol:g} relative, or a flat patch "
+                     f"within the probe distance {system.probe:.2g} where ∇f passes the root test throughout) "
+                     "may have been merged")
     inside = [r for r in roots if system.inside_box(r.x, dedup_tol)]
     if len(inside) < len(roots):
         notes.append(f"{len(roots) - len(inside)} stationary point(s) found outside the box were kept "
                      "for deflation but are not returned")
-    finder = _CurveFinder(system, residual_tol, max_newton, dedup_tol)
-    isolated, sets = _group_nonisolated(finder, inside, notes)
+    finder = _CurveFinder(system, residual_tol, max_newton, dedup_tol, deadline)
+    if deadline is not None and time.monotonic() >= deadline:
+        cut_short = True
+        isolated, sets = inside, []
+        notes.append("cut short by the time limit before the test for non-isolated points: "
+                     "every point is listed as isolated")
+    else:
+        isolated, sets = _group_nonisolated(finder, inside, notes)
     if nonfinite:
         notes.append(f"{nonfinite} start(s) skipped: gradient or Hessian not finite along the way")
     if system.first_error is not None:
@@ -698,12 +1090,30 @@ def find_stationary_points(grad, hess, box, n_starts=None, seed=0, residual_tol=
 
     firsts = [r.first for r in isolated] + [first for _, first, _ in sets]
     last_new = max(firsts) if firsts else None
-    if last_new is not None and last_new > n_starts // 2:
-        notes.append(f"the last new point appeared at start {last_new} of {n_starts}: "
+    if last_new is not None and last_new > used // 2:
+        notes.append(f"the last new point appeared at start {last_new} of {used}: "
                      "more starts may find more points")
     points = [NumericPoint(x=r.x, grad_norm=r.gnorm, uncertainty=r.uncertainty,
                            slow_convergence=r.slow, hits=r.hits)
               for r in sorted(isolated, key=lambda r: tuple(r.x))]
-    return NumericSearchResult(points=points, n_starts=n_starts, last_new_at=last_new,
+    return NumericSearchResult(points=points, n_starts=used, last_new_at=last_new,
                                curves=[s for s, _, _ in sets], dedup_tol=float(dedup_tol),
-                               residual_tol=float(residual_tol), notes=notes)
+                               residual_tol=float(residual_tol), notes=notes, cut_short=cut_short)
+
+
+def _merge_joined(roots: list[_Root], system: _System, residual_tol: float, merges: list) -> list[_Root]:
+    """A last pass of the flat-patch join over every pair: a root recorded before its
+    neighbour was polished further may be joined to it only now."""
+    kept: list[_Root] = []
+    for r in sorted(roots, key=lambda r: r.gnorm):
+        home = next((k for k in _near(kept, r.x, r.uncertainty, 0.0, system)
+                     if _joined(system, k.x, r.x, residual_tol)), None)
+        if home is None:
+            kept.append(r)
+            continue
+        merges.append((float(np.max(np.abs(home.x - r.x))), home.x.copy()))
+        home.hits += r.hits
+        home.slow_votes += r.slow_votes
+        home.first = min(home.first, r.first)
+        home.power = max(home.power, r.power)
+    return kept
