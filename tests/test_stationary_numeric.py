@@ -205,6 +205,7 @@ def test_six_hump_camel_fifteen_points():
     assert_same_sets(xs(res), reference)
     minima = [p.x for p in res.points if np.all(np.linalg.eigvalsh(h(p.x)) > 0)]
     values = sorted(round(f(x), 8) for x in minima)
+    # the three minimum levels: shared/classic-test-functions.json (six-hump-camel notes)
     assert values == pytest.approx([-1.0316284535] * 2 + [-0.2154638244] * 2 + [2.1042503103] * 2, abs=1e-8)
     # Point symmetry f(−x) = f(x): the found set is symmetric.
     for x in xs(res):
@@ -319,6 +320,7 @@ def test_exceptions_from_the_gradient_are_a_failed_start():
 # Four-dimensional problems
 
 
+@pytest.mark.slow  # > 1 s on an idle machine (pytest --durations)
 def test_wood_function_three_points_including_the_saddle():
     g, h = sympy_derivatives(
         "100*(x0**2 - x1)**2 + (x0 - 1)**2 + 90*(x2**2 - x3)**2 + (x2 - 1)**2"
@@ -341,6 +343,7 @@ def test_wood_function_three_points_including_the_saddle():
         assert not p.slow_convergence
 
 
+@pytest.mark.slow  # > 1 s on an idle machine (pytest --durations)
 def test_powell_singular_one_degenerate_point():
     g, h = sympy_derivatives("(x0 + 10*x1)**2 + 5*(x2 - x3)**2 + (x1 - 2*x2)**4 + 10*(x0 - x3)**4", 4)
     res = find_stationary_points(g, h, [[-4, 5]] * 4)
