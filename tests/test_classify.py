@@ -115,6 +115,7 @@ def test_unbounded_below_is_fine():
     assert kinds == [(-1, "saddle"), (1, "minimum")]  # f_xx = 6x, f_yy = 2
 
 
+@pytest.mark.slow  # the numeric path on a 2-D box: several seconds on a loaded machine
 def test_exact_budget_falls_back_to_numeric_and_says_so():
     result = classify_stationary_points(get_problem("goldstein-price"), exact_budget=1e-3)
     assert result.method == "numeric" and not result.complete
@@ -185,6 +186,7 @@ def test_bad_input(args, fragment):
     assert len(lines) == 1 and lines[0].startswith("Error:") and fragment in lines[0], out.stderr
 
 
+@pytest.mark.slow  # the numeric path on a 2-D box: several seconds on a loaded machine
 def test_non_smooth_problem_says_what_it_cannot_see():
     result = classify_stationary_points(get_problem("ackley"), box=[[-0.5, 0.5], [-0.5, 0.5]])
     assert any("not smooth" in note for note in result.notes)

@@ -126,6 +126,7 @@ def test_degenerate_origin_decided(formula, expected):
     assert degenerate_behaviour(sp.sympify(formula), (x, y), (0, 0)) == expected
 
 
+@pytest.mark.slow  # the exact path and a Newton-polygon test: a few seconds
 def test_x6_y6_minus_3x2y2_through_classify():
     result = classify_stationary_points(problem_from_expression("x**6 + y**6 - 3*x**2*y**2"))
     origin = [p for p in result.points if np.allclose(p.x, 0)]

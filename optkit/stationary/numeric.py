@@ -63,20 +63,36 @@ whose Jacobian is the Hessian H(x), from many starts:
    the deflation set (so starts are not pulled back to them) but are not
    returned.
 
-4. **Acceptance.**  A root is accepted on its residual only:
-   ‖g(x)‖₂ ≤ residual_tol·max(1, scale), scale = σ_max(H(x))·max(1, ‖x‖∞) —
-   the size of g's terms, hence of its rounding error.  A solver's success
-   flag is never trusted (SciPy's ``root`` reports failure at degenerate
-   roots it has converged to).  After the residual test is first met,
-   iterations continue while they still reduce ‖g‖ (so regular roots are
-   polished to rounding level and degenerate ones keep converging linearly,
-   up to ``max_newton`` steps).
+4. **Acceptance** (scale-free, :func:`accepted`).  A root is accepted when
+   ‖g(x)‖ ≤ 1e-8·minᵢ maxₛ ‖g(x + s·ρ·eᵢ)‖, s = ±1, ρ = 1e-3·box diagonal:
+   the gradient must be tiny *relative to the gradient a probe away*, in
+   every coordinate direction.  Invariant under f → c·f and blind to mere
+   underflow: in the tail of exp(−x² − y²)(x − y) ‖g‖ ≈ 1e-51 but equally
+   small a probe away, so such points are rejected.  Failing that, the
+   absolute test ‖g‖ ≤ residual_tol·max(1, σ_max(H)·max(1, ‖x‖∞)) is
+   accepted only with a Newton step ‖H⁺g‖ ≤ 1e-6·ρ (badly scaled problems).
+   A solver's success flag is never trusted.  After the residual test is
+   first met, iterations continue while they still reduce ‖g‖.
+   *Multiple roots*: when three Newton steps shrink by a steady ratio q in
+   [0.3, 0.98] along one direction, the Aitken jump p·q/(1 − q) (Schröder's
+   m·p in one variable) is taken if it lowers ‖g‖; a start where LM stalls
+   is retried with plain non-monotone Newton (:func:`newton_run`), which
+   converges to Peano-type roots where every full step first raises ‖g‖.
+   *Extra starts*: the lowest and highest n_starts/16 of 8·n_starts/8 Sobol
+   samples of f (another stream) first descend on ±f (L-BFGS-B in the box),
+   so minima and maxima whose basins are smaller than the start spacing are
+   found.  Iterates may leave the box by a quarter of its width only.
 
 5. **De-duplication on coordinates**, never on f (distinct saddles can share
    f to many digits): x_i and x_j merge when
    ‖x_i − x_j‖∞ ≤ max(dedup_tol·max(1, ‖x_i‖∞), 2(u_i + u_j)), with u the
    coordinate uncertainty below (which matters only at slowly converging,
-   degenerate roots).  Points outside the box, beyond a tolerance of
+   degenerate roots), or when they are within ρ and g passes the root test
+   (at 1e-6) at the quarter points of the segment between them -- one flat
+   patch around a degenerate root.  A merge of points farther apart than
+   their uncertainties is reported in the notes: the resolution is
+   dedup_tol (relative) or such a patch, and roots closer than that may
+   have been merged.  Points outside the box, beyond a tolerance of
    dedup_tol·max(1, |bound|), are dropped.
 
 6. **Degeneracy signs.**  ``slow_convergence``: near the end, three
@@ -88,14 +104,17 @@ whose Jacobian is the Hessian H(x), from many starts:
    remaining steps (q the median of those ratios); otherwise
    min(‖g‖/σ_min(H), ‖p_last‖); never below eps·max(1, ‖x‖∞).
 
-7. **Non-isolated stationary sets** (e.g. f = (x − y)², stationary on the
+7. **Non-isolated stationary sets** (:mod:`optkit.stationary.curves`) (e.g. f = (x − y)², stationary on the
    line x = y).  Criterion: a found point r whose Hessian has a numerical null
    space (|λ| ≤ 1e-6·max(1, max|λ|)) is *non-isolated* when, for a direction
    v in it (a basis vector, or a normalised sum or difference of two),
-   undeflated LM started at y = r ± t·v (t = 1e-3·box diagonal) converges to
-   a point within t/4 of y — so y itself was (almost) stationary — rather
-   than back to r, as it does at an isolated degenerate point like the
-   monkey saddle.  A set through a point with a one-dimensional null space is
+   undeflated LM started at y = r ± t·v (t = 1e-3·box diagonal) stays within
+   t/4 of y at a point z whose Newton step H(z)⁺g(z) (singular values below
+   1e-30·σ_max dropped) is short and has no component along z − r; at an
+   isolated flat point (x² + y¹⁰) that step points back to r.  With a 2-D
+   null space (a crossing of curves, the origin of x²y², where Newton only
+   contracts radially) the directions are the angles at which ‖g‖ on the
+   circle of radius t vanishes (72 samples refined by Brent), each traced.  A set through a point with a one-dimensional null space is
    traced by predictor–corrector continuation (predict along the null vector
    with step h = box diagonal/100, correct with LM, which moves normal to the
    set) until it leaves the box, closes on itself or stops being stationary;
@@ -349,7 +368,7 @@ def aitken_jump(vectors: list) -> tuple[np.ndarray, float] | None:
     if len(vectors) < 3:
         return None
     p1, p2, p3 = vectors[-3:]
-    n1, n2, n3 = (float(np.linalg.norm(v)) for v in (p1, p2, p3))
+    n1, n2, n3 = (math.sqrt(float(v @ v)) for v in (p1, p2, p3))
     if min(n1, n2, n3) == 0.0:
         return None
     q1, q2 = n2 / n1, n3 / n2
@@ -671,215 +690,6 @@ def _record(roots: list[_Root], new: _Root, dedup_tol: float, system: _System | 
 
 
 # ---------------------------------------------------------------------------
-# Non-isolated sets
-
-
-def null_space(H: np.ndarray) -> np.ndarray:
-    """Columns spanning the eigenvectors with |λ| ≤ 1e-6·max(1, max|λ|)."""
-    lam, V = np.linalg.eigh(H)
-    scale = max(1.0, float(np.max(np.abs(lam))))
-    return V[:, np.abs(lam) <= _NULL_TOL * scale]
-
-
-class _CurveFinder:
-    """Probe found points for non-isolation and trace the stationary sets through them."""
-
-    def __init__(self, system: _System, residual_tol: float, max_newton: int, dedup_tol: float, deadline=None):
-        self.system, self.residual_tol, self.max_newton = system, residual_tol, max_newton
-        self.deadline = deadline
-        self.dedup_tol = dedup_tol
-        self.t = 1e-3 * system.diag    # probe distance
-        self.h = 1e-2 * system.diag    # continuation step
-
-    def _polish(self, y: np.ndarray) -> np.ndarray | None:
-        # No multiple-root jump and the absolute residual test here: near a curve of
-        # stationary points Newton's steps shrink linearly *along* the curve (x·y²:
-        # towards the origin), and the jump would carry the corrector away from the
-        # point it corrects; the probes start at accepted roots, far from any tail.
-        run = levenberg_marquardt(self.system, y, self.residual_tol, self.max_newton, jump=False)
-        return run.x if _converged(run, self.residual_tol) else None
-
-    def null_dim_and_tangent(self, x: np.ndarray) -> tuple[int, np.ndarray | None]:
-        """(dim of H's numerical null space, a null vector along which x is confirmed non-isolated).
-
-        The vector is None when no probe y = x ± t·v (v from ``_probe_directions``),
-        corrected by LM to z within t/4 of y, is stationary: then x is isolated
-        (possibly degenerate).  z counts as stationary when its full Newton
-        step p = H(z)⁺g(z) (every singular
-        value above 1e-30·σ_max inverted) is short, ‖p‖ ≤ t/4, and has no
-        component along d = (z − x)/‖z − x‖, |p·d| ≤ t/100; d is the tangent returned.  Scale-free, unlike a residual
-        test: at (0, t) for x² + y¹⁰, g = 10t⁹ is tiny, but p = (0, t/9) says
-        the root is back at 0; on a stationary curve p is normal to it (or 0).
-        """
-        dim, passing = self.passing_directions(x, first_only=True)
-        return dim, (passing[0] if passing else None)
-
-    def passing_directions(self, x: np.ndarray, first_only: bool = False) -> tuple[int, list[np.ndarray]]:
-        """(null-space dimension, the probe directions along which x is non-isolated)."""
-        H = self.system.h(x)
-        if H is None:
-            return 0, []
-        N = null_space(H)
-        found = []
-        if N.shape[1] == 2:
-            found = self._plane_directions(x, N)
-            if found and first_only:
-                return 2, found[:1]
-        for v in _probe_directions(N):
-            for sign in (1.0, -1.0):
-                y = x + sign * self.t * v
-                z = self._polish(y)   # onto the set when v is only near its tangent (a crossing)
-                if z is None or np.linalg.norm(z - y) > 0.25 * self.t:
-                    continue
-                d = (z - x) / np.linalg.norm(z - x)
-                p = _newton_vector(self.system, z, rcond=_PROBE_RCOND)
-                if p is not None and np.linalg.norm(p) <= 0.25 * self.t and abs(float(p @ d)) <= 0.01 * self.t:
-                    found.append(sign * d)
-                    break
-            if found and first_only:
-                break
-        return N.shape[1], found
-
-    def _plane_directions(self, x: np.ndarray, N: np.ndarray) -> list[np.ndarray]:
-        """Directions v(θ) = cos θ·n₁ + sin θ·n₂ of a 2-D null space along which ∇f vanishes.
-
-        At a crossing of stationary curves (the origin of x²y², where H = 0)
-        the null basis is arbitrary and Newton contracts radially (g is
-        homogeneous), so no corrector finds the curves from a basis probe:
-        instead the minima of ‖g(x + t·v(θ))‖ over 72 angles are refined
-        (bounded Brent) and kept where ‖g‖ ≤ 1e-6 of its largest value on
-        the circle -- the curves' directions."""
-        from scipy.optimize import minimize_scalar
-
-        def size(theta):
-            gy = self.system.g(x + self.t * (math.cos(theta) * N[:, 0] + math.sin(theta) * N[:, 1]))
-            return math.inf if gy is None else float(np.linalg.norm(gy))
-
-        angles = np.linspace(0.0, 2 * math.pi, 73)[:-1]
-        values = np.array([size(a) for a in angles])
-        if not np.all(np.isfinite(values)) or values.max() == 0.0:
-            return []
-        step = angles[1] - angles[0]
-        out: list[np.ndarray] = []
-        for k in range(len(angles)):
-            if values[k] <= values[k - 1] and values[k] <= values[(k + 1) % len(angles)]:
-                best = minimize_scalar(size, bounds=(angles[k] - step, angles[k] + step), method="bounded",
-                                       options={"xatol": 1e-12})
-                if best.fun <= 1e-6 * values.max():
-                    v = math.cos(best.x) * N[:, 0] + math.sin(best.x) * N[:, 1]
-                    if not any(float(v @ u) > 0.99 for u in out):
-                        out.append(v)
-        return out
-
-    def trace(self, x0: np.ndarray, v0: np.ndarray) -> np.ndarray:
-        """Predictor–corrector continuation of a 1-D stationary set through x0, both ways."""
-        forward, closed = self._branch(x0, v0, stop_at=x0)
-        backward = [] if closed else self._branch(x0, -v0, stop_at=None)[0]
-        return np.array(backward[::-1] + [x0] + forward)
-
-    def _branch(self, x0, v0, stop_at):
-        out, x, v = [], x0, v0
-        for _ in range(_MAX_CURVE_SAMPLES):
-            if self.deadline is not None and time.monotonic() >= self.deadline:
-                return out, False
-            y = x + self.h * v
-            z = self._polish(y)
-            if z is None or np.linalg.norm(z - y) > 0.5 * self.h or np.linalg.norm(z - x) < 0.5 * self.h:
-                return out, False   # the set ends or turns too sharply to follow
-            if not self.system.inside_box(z, self.dedup_tol):
-                return out, False
-            if stop_at is not None and len(out) >= 3 and np.linalg.norm(z - stop_at) <= 0.75 * self.h:
-                return out, True    # closed curve
-            H = self.system.h(z)
-            if H is None:
-                return out, False
-            N = null_space(H)
-            if N.shape[1] == 0:
-                return out, False
-            v_new = N @ (N.T @ v)     # the null direction closest to where we were going
-            nv = float(np.linalg.norm(v_new))
-            if nv < 1e-3:
-                return out, False
-            out.append(z)
-            x, v = z, v_new / nv
-        return out, False
-
-
-def _probe_directions(N: np.ndarray) -> list[np.ndarray]:
-    """The null-space basis vectors and, for a null space of dimension ≥ 2, their
-    normalised pairwise sums and differences (first four basis vectors only):
-    a stationary curve through a point where H = 0 need not follow a basis vector."""
-    basis = [N[:, k] for k in range(N.shape[1])]
-    combos = [(a + sign * b) / math.sqrt(2.0) for i, a in enumerate(basis[:4]) for b in basis[i + 1:4]
-              for sign in (1.0, -1.0)]
-    return basis + combos
-
-
-def _group_nonisolated(finder: _CurveFinder, roots: list[_Root], notes: list[str]):
-    """Split roots into isolated ones and non-isolated sets; return (isolated, sets).
-
-    Each set is (samples array, first-start index of its members, member count).
-    A traced curve also absorbs degenerate points within h of it that the probe
-    did not confirm (a crossing of two stationary curves, like the origin for
-    f = x²y², has a 2-D null space whose basis vectors need not point along
-    either curve).
-    """
-    info = [finder.null_dim_and_tangent(r.x) for r in roots]
-    non = [k for k, (_, v) in enumerate(info) if v is not None]
-    degenerate = [k for k, (d, _) in enumerate(info) if d > 0]
-    assigned: set[int] = set()
-    sets = []
-    for i in sorted(non, key=lambda k: (info[k][0], roots[k].first)):
-        if i in assigned or info[i][0] != 1:
-            continue
-        samples = finder.trace(roots[i].x, info[i][1])
-        members = {k for k in degenerate if k not in assigned and
-                   float(np.min(np.linalg.norm(samples - roots[k].x, axis=1))) <= finder.h} | {i}
-        assigned |= members
-        if samples.shape[0] < 2:
-            samples = np.array(sorted((roots[k].x for k in members), key=tuple))
-        sets.append((samples, min(roots[k].first for k in members), len(members)))
-        notes.append(f"non-isolated stationary set: {len(members)} found point(s) on it, "
-                     f"traced as a curve of {samples.shape[0]} samples")
-    # A crossing of stationary curves (the origin for x²y²) has a null space of
-    # dimension ≥ 2: trace every probe direction along which it is non-isolated
-    # and that no traced curve already covers.
-    for k in [k for k in non if info[k][0] >= 2]:
-        x = roots[k].x
-        for v in finder.passing_directions(x)[1]:
-            ahead = [x + 2 * finder.h * v, x - 2 * finder.h * v]
-            if any(float(np.min(np.linalg.norm(samples - a, axis=1))) <= finder.h
-                   for samples, _, _ in sets for a in ahead):
-                continue
-            samples = finder.trace(x, v)
-            if samples.shape[0] < 3:
-                continue
-            assigned.add(k)
-            sets.append((samples, roots[k].first, 1))
-            notes.append(f"non-isolated stationary set through a crossing: traced as a curve of "
-                         f"{samples.shape[0]} samples")
-    rest = [k for k in non if k not in assigned]
-    for cluster in _single_linkage([roots[k].x for k in rest], 0.2 * finder.system.diag):
-        members = [rest[c] for c in cluster]
-        assigned |= set(members)
-        pts = np.array(sorted((roots[k].x for k in members), key=tuple))
-        sets.append((pts, min(roots[k].first for k in members), len(members)))
-        notes.append(f"non-isolated stationary set with a {info[members[0]][0]}-dimensional null space: "
-                     f"not traced; its entry in curves holds the {len(members)} point(s) found on it")
-    isolated = [r for k, r in enumerate(roots) if k not in assigned]
-    return isolated, sets
-
-
-def _single_linkage(xs: list[np.ndarray], dist: float) -> list[list[int]]:
-    clusters: list[list[int]] = []
-    for i, x in enumerate(xs):
-        joined = [c for c in clusters if any(np.linalg.norm(xs[j] - x) <= dist for j in c)]
-        merged = [i] + [j for c in joined for j in c]
-        clusters = [c for c in clusters if c not in joined] + [sorted(merged)]
-    return clusters
-
-
-# ---------------------------------------------------------------------------
 # Driver
 
 
@@ -1072,14 +882,16 @@ def find_stationary_points(grad, hess, box, n_starts=None, seed=0, residual_tol=
     if len(inside) < len(roots):
         notes.append(f"{len(roots) - len(inside)} stationary point(s) found outside the box were kept "
                      "for deflation but are not returned")
-    finder = _CurveFinder(system, residual_tol, max_newton, dedup_tol, deadline)
+    from optkit.stationary.curves import CurveFinder, group_nonisolated
+
+    finder = CurveFinder(system, residual_tol, max_newton, dedup_tol, deadline)
     if deadline is not None and time.monotonic() >= deadline:
         cut_short = True
         isolated, sets = inside, []
         notes.append("cut short by the time limit before the test for non-isolated points: "
                      "every point is listed as isolated")
     else:
-        isolated, sets = _group_nonisolated(finder, inside, notes)
+        isolated, sets = group_nonisolated(finder, inside, notes)
     if nonfinite:
         notes.append(f"{nonfinite} start(s) skipped: gradient or Hessian not finite along the way")
     if system.first_error is not None:
