@@ -763,7 +763,7 @@ def _solve_from(system: _System, x0: np.ndarray, roots: list[_Root], residual_to
     if run.x is None or accepted(system, run, residual_tol):
         return run
     # LM stalled: plain Newton, which converges to multiple roots where LM's monotone test fails.
-    newton = newton_run(system, x0, 2 * max_newton)
+    newton = newton_run(system, x0, max_newton)
     if newton.x is None or not system.inside_box(newton.x, 0.05):
         return run
     polished = levenberg_marquardt(system, newton.x, residual_tol, max_newton)
