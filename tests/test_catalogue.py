@@ -185,12 +185,13 @@ def test_options_given_beside_a_method_object_override_it():
 
 
 @pytest.mark.parametrize("spec, expected", [
-    ("gd", ["alpha", "pred", "actual"]),
-    ("gd+armijo", ["alpha", "trials", "pred", "actual"]),
-    ("newton+armijo", ["alpha", "trials", "pred", "actual", "damping"]),
-    ("gd:momentum=heavy-ball", ["alpha", "pred", "actual", "step_norm"]),
-    ("tr-exact", ["pred", "actual", "delta", "rho", "accepted", "step_norm", "lambda"]),
-    ("adam", ["alpha", "pred", "actual", "step_norm", "m_hat", "v_hat", "eff_lr"]),
+    ("gd", ["alpha", "pred_linear", "actual"]),
+    ("gd+armijo", ["alpha", "trials", "pred_linear", "actual"]),
+    ("newton+armijo", ["alpha", "trials", "pred_linear", "pred_quadratic", "actual", "damping"]),
+    ("gd:momentum=heavy-ball", ["alpha", "pred_linear", "actual", "step_norm"]),
+    ("tr-exact", ["pred_quadratic", "actual", "delta", "rho", "accepted", "step_norm", "lambda"]),
+    ("adam", ["alpha", "pred_linear", "actual", "step_norm", "m_hat", "v_hat", "eff_lr"]),
+    ("adam:bias_correction=false", ["alpha", "pred_linear", "actual", "step_norm", "m", "v", "eff_lr"]),
 ])
 def test_the_result_records_the_columns_the_method_declares(spec, expected):
     result = optkit.minimize(optkit.get_problem("course-2.2"), spec, max_iter=3)

@@ -36,8 +36,10 @@ class LineSearchMethod:
     """A descent composed with a search: p from the descent, α from the search, x ← x + αp.
 
     Records α, the number of trials, the descent's data (damping, fallback),
-    and the first-order prediction −α gᵀp (= α‖g‖² for steepest descent,
-    course exercise E5) which the driver puts beside the actual decrease.
+    the first-order prediction −α gᵀp (= α‖g‖² for steepest descent,
+    course exercise E5) which the driver puts beside the actual decrease, and,
+    when the descent knows the curvature pᵀHp along p (Newton, saddle-free
+    Newton), the quadratic (second-order Taylor) prediction −α gᵀp − ½α² pᵀHp.
     """
 
     def __init__(self, name: str, descent, search):
@@ -52,7 +54,10 @@ class LineSearchMethod:
     @property
     def columns(self) -> tuple:
         """α, the search's own columns (trials), predicted and actual decrease, the descent's (damping)."""
-        return ("alpha", *self.search.columns, "pred", "actual", *getattr(self.descent, "columns", ()))
+        # pred_quadratic only where the descent knows the curvature pᵀHp (Newton, saddle-free Newton)
+        quadratic = ("pred_quadratic",) if getattr(self.descent, "models_curvature", False) else ()
+        return ("alpha", *self.search.columns, "pred_linear", *quadratic, "actual",
+                *getattr(self.descent, "columns", ()))
 
     @property
     def escapes(self):
@@ -70,8 +75,11 @@ class LineSearchMethod:
         data = {**d.data, "alpha": s.alpha, "trials": s.trials, **s.data}
         if s.status is not None:
             return Step(x, data=data, status=s.status, measure=s.measure, tol=s.tol, detail=s.detail, note=d.note)
-        data["pred"] = float(-s.alpha * (g @ d.p))
-        return Step(s.x, f=s.f, g=s.g, data=data, note=d.note)
+        curvature = data.pop("curvature", None)
+        data["pred_linear"] = float(-s.alpha * (g @ d.p))
+        if curvature is not None:
+            data["pred_quadratic"] = data["pred_linear"] - 0.5 * s.alpha**2 * curvature
+        return Step(s.x, f=s.f, g=s.g, data=data, note=d.note, direction=d.p)
 
     def _escape(self, oracle, x, f, d) -> Step:
         """A step along negative curvature at a stationary point: full length, or halved until f drops."""
@@ -82,7 +90,8 @@ class LineSearchMethod:
                 if f_new < f:
                     break
                 alpha *= 0.5
-        return Step(x + alpha * d.p, f=f_new if self.monotone else None, data={**d.data, "alpha": alpha},
+        data = {key: value for key, value in d.data.items() if key != "curvature"}
+        return Step(x + alpha * d.p, f=f_new if self.monotone else None, data={**data, "alpha": alpha},
                     note=d.note)
 
 
