@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from optkit import problem_from_expression
-from optkit.stationary.finder import classify_stationary_points, curve_segments
+from optkit.stationary.curves import curve_segments
+from optkit.stationary.finder import classify_stationary_points
 
 
 def classify(formula, box, method="numeric", variables=None):

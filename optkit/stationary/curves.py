@@ -11,8 +11,9 @@ import time
 
 import numpy as np
 
-from optkit.stationary.numeric import (
-    _MAX_CURVE_SAMPLES, _NULL_TOL, _PROBE_RCOND, _converged, _newton_vector, _Root, _System, levenberg_marquardt,
+from optkit.stationary.point import hessian_spectrum
+from optkit.stationary.newton import (
+    _MAX_CURVE_SAMPLES, _NULL_TOL, _PROBE_RCOND, _converged, _newton_vector, _System, levenberg_marquardt,
 )
 
 def null_space(H: np.ndarray) -> np.ndarray:
@@ -156,7 +157,7 @@ def _probe_directions(N: np.ndarray) -> list[np.ndarray]:
     return basis + combos
 
 
-def group_nonisolated(finder: CurveFinder, roots: list[_Root], notes: list[str]):
+def group_nonisolated(finder: CurveFinder, roots: list, notes: list[str]):
     """Split roots into isolated ones and non-isolated sets; return (isolated, sets).
 
     Each set is (samples array, first-start index of its members, member count).
@@ -220,3 +221,55 @@ def _single_linkage(xs: list[np.ndarray], dist: float) -> list[list[int]]:
     return clusters
 
 
+CURVE_ZERO_TOL = 1e-6  # |λ| ≤ 1e-6·max(1, max|λ|): zero (the set's own directions, or degenerate across it)
+
+
+def curve_segments(hess, samples: np.ndarray) -> list[dict]:
+    """The kind of a non-isolated stationary set along its samples, split where it changes.
+
+    At a point of a d-dimensional stationary set the Hessian has (at least) d
+    zero eigenvalues, along the set; the others give the kind across it:
+    all positive, a (non-strict) minimum; all negative, a maximum; both signs,
+    not an extremum ("saddle"); a further zero eigenvalue, "degenerate" (the
+    second-order test across the set is inconclusive: no higher-order test is
+    made here).  d is the smallest number of zero eigenvalues over the samples.
+    Consecutive samples of one kind form a segment {kind, start, end, n_samples}
+    (x·y² on the x-axis: minima for x > 0, maxima for x < 0).
+    """
+    spectra = []
+    for x in samples:
+        try:
+            with np.errstate(all="ignore"):
+                values = hessian_spectrum(hess(np.asarray(x, dtype=float)))[0]
+        except (ArithmeticError, ValueError, np.linalg.LinAlgError):
+            values = None
+        spectra.append(values if values is not None and np.all(np.isfinite(values)) else None)
+    zero_counts = []
+    for values in spectra:
+        if values is not None:
+            tol = CURVE_ZERO_TOL * max(1.0, float(np.max(np.abs(values))))
+            zero_counts.append(int(np.sum(np.abs(values) <= tol)))
+    dim = max(1, min(zero_counts)) if zero_counts else 1
+    segments: list[dict] = []
+    for x, values in zip(samples, spectra):
+        kind = "undecided"
+        if values is not None:
+            tol = CURVE_ZERO_TOL * max(1.0, float(np.max(np.abs(values))))
+            across = values[np.argsort(np.abs(values))][dim:]
+            if np.any(np.abs(across) <= tol):
+                kind = "degenerate"
+            elif across.size == 0:
+                kind = "degenerate"
+            elif np.all(across > 0):
+                kind = "minimum"
+            elif np.all(across < 0):
+                kind = "maximum"
+            else:
+                kind = "saddle"
+        point = [float(v) for v in x]
+        if segments and segments[-1]["kind"] == kind:
+            segments[-1]["end"] = point
+            segments[-1]["n_samples"] += 1
+        else:
+            segments.append({"kind": kind, "start": point, "end": point, "n_samples": 1})
+    return segments

@@ -29,17 +29,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from optkit.stationary.exact_value import proven_zero
+from optkit.stationary.inertia import _apply_inertia, _exact_hessian, _exact_inertia
 from optkit.stationary.point import DEFAULT_EIG_TOL, Classification, classify_point, difference_hessian, hessian_spectrum
 from optkit.errors import OptkitError
 
 METHODS = ("auto", "exact", "numeric")
 DEFAULT_EXACT_BUDGET = 20.0  # seconds: a safety net; the path itself is chosen by ``choose_path``
-DEFAULT_TIMEOUT = DEFAULT_EXACT_BUDGET  # (old name)
 MAX_STARTS = 100_000         # each start is a Newton run; more would take hours and memory
 MAX_BOX_WIDTH = 1e150        # wider, a sample of the box says nothing about where the roots are
-# The exact path is chosen when the Bézout bound of ∇f = 0 is at most this, for n variables
-# (measured in benchmarks/classify_accuracy.py and the closing note of issue 10: within these
-# bounds dense systems take seconds under load; beyond them tens of seconds or more).
+# The exact path is chosen when ∇f = 0 has a Bézout bound at most this for n variables (dense
+# systems within these bounds took seconds at load 9, beyond them tens of seconds or more).
 EXACT_BEZOUT_LIMIT = {1: 400, 2: 49, 3: 27, 4: 81}
 EXACT_TERM_LIMIT = 80        # ...and ∇f has at most this many terms in all (goldstein-price has 72)
 STATIONARY_RTOL = 1e-8  # a found point must satisfy ‖∇f‖ ≤ 1e-8·max(1, scale of f's terms)
@@ -275,7 +274,8 @@ def _try_exact(problem, box, budget, deadline, eig_tol, notes, required: bool):
         exact = exact_stationary_points(expr, symbols, timeout=limit if limit is not None else float("inf"))
     except ExactTimeout:
         if remaining is not None and (budget is None or remaining <= budget):
-            return _empty(problem, box, "exact", cut_short=True), reason + "; stopped by --timeout"
+            empty = ClassifyResult(problem.name, "exact", box, [], complete=False, cut_short=True)
+            return empty, reason + "; stopped by --timeout"
         notes.append(f"exact path exceeded its {budget:g} s budget (--exact-budget): numeric path used instead")
         return None, reason + f"; the exact path ran out of its {budget:g} s budget: numeric path"
     if exact.positive_dimensional:
@@ -305,88 +305,11 @@ def _try_exact(problem, box, budget, deadline, eig_tol, notes, required: bool):
                           tolerances={"eig_tol": eig_tol, "note": "inertia decided exactly where possible"}), reason
 
 
-def _empty(problem, box, method, cut_short=False) -> ClassifyResult:
-    return ClassifyResult(problem.name, method, box, [], complete=False, cut_short=cut_short)
-
-
 def _gtol(problem, x, hessian=None) -> float:
     """Stationarity test for a computed root: relative to the gradient's scale near x."""
     h = problem.hess(x) if hessian is None else hessian
     scale = max(1.0, abs(problem.f(x)), float(np.max(np.abs(h))) * max(1.0, float(np.max(np.abs(x)))))
     return STATIONARY_RTOL * scale
-
-
-def _exact_hessian(expr, symbols):
-    import sympy as sp
-
-    return sp.hessian(expr, symbols)
-
-
-def _exact_inertia(hessian, symbols, coords):
-    """(negative, zero, positive) eigenvalue counts and how they were decided, or None.
-
-    Rational points: Descartes' rule of signs on the exact characteristic
-    polynomial (exact, since a symmetric matrix's eigenvalues are all real).
-    Algebraic points (surds, CRootOf): the Hessian at 60-digit coordinates and
-    its eigenvalues at 60 digits; by Weyl's inequality an eigenvalue moves by
-    at most ‖ΔH‖₂ ≈ 1e-55·‖H‖, so a sign with |λ| > 1e-40·max(1, ‖H‖) is
-    certain.  A smaller eigenvalue is left to the numeric classification.
-    """
-    import sympy as sp
-
-    try:
-        if all(c.is_Rational for c in coords):
-            m = hessian.subs(dict(zip(symbols, coords)), simultaneous=True)
-            signs = [int(sp.sign(c)) for c in m.charpoly(sp.Dummy("lam")).all_coeffs()]
-            return _descartes(signs), "eigenvalue signs decided exactly (rational point)"
-        import mpmath
-
-        with mpmath.workdps(60):
-            values = {s: sp.Float(sp.N(c, 60), 60) for s, c in zip(symbols, coords)}
-            m = hessian.subs(values).evalf(60)
-            matrix = mpmath.matrix([[mpmath.mpf(str(v)) for v in row] for row in m.tolist()])
-            eigenvalues = mpmath.eigsy(matrix, eigvals_only=True)
-            eigenvalues = [eigenvalues[i] for i in range(len(symbols))]
-            scale = max([mpmath.mpf(1)] + [abs(v) for v in eigenvalues])
-            if any(abs(v) <= mpmath.mpf("1e-40") * scale for v in eigenvalues):
-                return None
-            negative = sum(1 for v in eigenvalues if v < 0)
-            return (negative, 0, len(eigenvalues) - negative), "eigenvalue signs certified at 60 digits (Weyl bound)"
-    except (TypeError, ValueError, NotImplementedError, ZeroDivisionError):
-        return None
-
-
-def _descartes(signs: list[int]) -> tuple[int, int, int]:
-    n = len(signs) - 1
-    zero = 0
-    while signs and signs[-1] == 0:
-        signs = signs[:-1]
-        zero += 1
-    positive = _sign_changes(signs)
-    negative = _sign_changes([s * (-1) ** (len(signs) - 1 - i) for i, s in enumerate(signs)])
-    assert positive + negative + zero == n, "characteristic polynomial of a symmetric matrix has real roots"
-    return negative, zero, positive
-
-
-def _sign_changes(signs) -> int:
-    nonzero = [s for s in signs if s != 0]
-    return sum(1 for a, b in zip(nonzero, nonzero[1:]) if a != b)
-
-
-def _apply_inertia(c: Classification, inertia, how: str) -> None:
-    negative, zero, positive = inertia
-    c.index, c.n_zero = negative, zero
-    if c.kind == "not-stationary":
-        return
-    if zero:
-        c.kind = "degenerate"
-    elif negative == 0:
-        c.kind = "minimum"
-    elif positive == 0:
-        c.kind = "maximum"
-    else:
-        c.kind = "saddle"
-    c.notes.append(how)
 
 
 HIGHER_ORDER_BUDGET = 15.0  # seconds per degenerate point (sympy series can run away)
@@ -475,62 +398,10 @@ def _numeric(problem, box, n_starts, seed, eig_tol, deadline=None) -> ClassifyRe
                                         "eig_tol": eig_tol,
                                         "note": "zero-eigenvalue threshold widened by each point's uncertainty"},
                             notes=notes + list(search.notes), cut_short=search.cut_short)
+    from optkit.stationary.curves import curve_segments
+
     result.curve_kinds = [curve_segments(hess, samples) for samples in search.curves]
     return result
-
-
-CURVE_ZERO_TOL = 1e-6  # |λ| ≤ 1e-6·max(1, max|λ|): zero (the set's own directions, or degenerate across it)
-
-
-def curve_segments(hess, samples: np.ndarray) -> list[dict]:
-    """The kind of a non-isolated stationary set along its samples, split where it changes.
-
-    At a point of a d-dimensional stationary set the Hessian has (at least) d
-    zero eigenvalues, along the set; the others give the kind across it:
-    all positive, a (non-strict) minimum; all negative, a maximum; both signs,
-    not an extremum ("saddle"); a further zero eigenvalue, "degenerate" (the
-    second-order test across the set is inconclusive: no higher-order test is
-    made here).  d is the smallest number of zero eigenvalues over the samples.
-    Consecutive samples of one kind form a segment {kind, start, end, n_samples}
-    (x·y² on the x-axis: minima for x > 0, maxima for x < 0).
-    """
-    spectra = []
-    for x in samples:
-        try:
-            with np.errstate(all="ignore"):
-                values = hessian_spectrum(hess(np.asarray(x, dtype=float)))[0]
-        except (ArithmeticError, ValueError, np.linalg.LinAlgError):
-            values = None
-        spectra.append(values if values is not None and np.all(np.isfinite(values)) else None)
-    zero_counts = []
-    for values in spectra:
-        if values is not None:
-            tol = CURVE_ZERO_TOL * max(1.0, float(np.max(np.abs(values))))
-            zero_counts.append(int(np.sum(np.abs(values) <= tol)))
-    dim = max(1, min(zero_counts)) if zero_counts else 1
-    segments: list[dict] = []
-    for x, values in zip(samples, spectra):
-        kind = "undecided"
-        if values is not None:
-            tol = CURVE_ZERO_TOL * max(1.0, float(np.max(np.abs(values))))
-            across = values[np.argsort(np.abs(values))][dim:]
-            if np.any(np.abs(across) <= tol):
-                kind = "degenerate"
-            elif across.size == 0:
-                kind = "degenerate"
-            elif np.all(across > 0):
-                kind = "minimum"
-            elif np.all(across < 0):
-                kind = "maximum"
-            else:
-                kind = "saddle"
-        point = [float(v) for v in x]
-        if segments and segments[-1]["kind"] == kind:
-            segments[-1]["end"] = point
-            segments[-1]["n_samples"] += 1
-        else:
-            segments.append({"kind": kind, "start": point, "end": point, "n_samples": 1})
-    return segments
 
 
 def _eigen_spread(hess, x, uncertainty: float, values) -> float:
