@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from optkit.cli import classify, compare, problems, report, run
+from optkit.cli import classify, compare, plot, problems, report, run
 
 EXAMPLES = """Examples:
 
@@ -52,7 +52,7 @@ def _main(version: Optional[bool] = typer.Option(None, "--version", is_eager=Tru
     """Numerical optimization for learning, teaching and research: problems, methods, traces."""
 
 
-for _module in (problems, classify, run, compare, report):
+for _module in (problems, classify, run, compare, report, plot):
     _module.register(app)
 
 # The command list shows each command's whole first sentence (click would cut it at 45 characters).

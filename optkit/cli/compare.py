@@ -136,7 +136,10 @@ def compare_command(**kw) -> None:
     emit(result.records, cost, fmt, kw, RULE.format(tol=sweep.tolerances.solved_ftol),
          extra={"sweep": sweep.to_dict(), "planned": result.planned, "resumed": result.resumed,
                 "interrupted": result.interrupted, "executor": result.executor})
-    # The figures helper's --plot draws here, from result.records (or load_runs(--save)).
+    if kw.get("plot") and result.records:
+        from optkit.cli.plot import write_profile_figure
+
+        write_profile_figure(result.records, kw["plot"], cost)
     if result.interrupted:
         typer.echo(f"Interrupted: {len(result.records)} of {result.planned} runs finished"
                    + (f" and are stored in {kw['save']}; rerun the same command to resume" if kw.get("save") else ""),
@@ -198,6 +201,7 @@ def _csv_row(r: dict) -> list:
 
 def register(app: typer.Typer) -> None:
     from optkit.cli.common import ExprOption, NoColorOption, ProblemsOption, VarsOption, one_line_errors
+    from optkit.cli.plot import check_figure_path
 
     def compare(
         methods: Optional[str] = typer.Option(None, "--methods", "-m", help='Method specs, e.g. "newton,tr:subproblem=cg,'
@@ -236,6 +240,8 @@ def register(app: typer.Typer) -> None:
         executor: str = typer.Option("local", "--executor", help="local (worker processes) or dask."),
         scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler, tcp://HOST:PORT."),
         no_color: bool = NoColorOption,
+        plot: Optional[str] = typer.Option(None, "--plot", metavar="FILE", callback=check_figure_path,
+                                           help="Also draw the performance and data profiles into FILE (.png, .svg, .pdf)."),
     ) -> None:
         """Compare methods over problems and starts: outcomes (a saddle is never a success), costs,
         performance profiles; --save keeps every run in an SQLite database and resumes."""

@@ -14,7 +14,8 @@ import typer
 from optkit.errors import OptkitError
 
 
-def report_command(databases: list[str], method, fn, sweep, cost, fmt, data_profile, no_color) -> None:
+def report_command(databases: list[str], method, fn, sweep, cost, fmt, data_profile, no_color, plot=None,
+                   html=None) -> None:
     from optkit.cli.compare import FORMATS, emit
     from optkit.compare.database import check_readable, load_runs, load_sweeps
     from optkit.compare.profiles import COSTS
@@ -27,6 +28,8 @@ def report_command(databases: list[str], method, fn, sweep, cost, fmt, data_prof
         raise OptkitError(f"unknown --cost {cost!r}; choose one of {', '.join(COSTS)}")
     if not 1 <= len(databases) <= 2:
         raise OptkitError("give one database to redraw, or two (A.db B.db) to compare run by run")
+    if len(databases) == 2 and (plot or html):
+        raise OptkitError("--plot and --html draw one database; give runs.db alone")
     for path in databases:
         check_readable(path)
     methods = parse_names(method) or None
@@ -41,6 +44,13 @@ def report_command(databases: list[str], method, fn, sweep, cost, fmt, data_prof
                                                                           "command", "runs_planned", "runs_done")}
                                                      for s in load_sweeps(databases[0])]}
         emit(runs[0], cost, fmt, kw, rule, extra=info)
+        if plot or html:
+            from optkit.cli.plot import write_profile_figure, write_report_page
+
+            if plot:
+                write_profile_figure(runs[0], plot, cost)
+            if html:
+                write_report_page(runs[0], databases[0], html, cost)
         return
     _diff(databases, runs, cost, fmt, no_color)
 
@@ -69,6 +79,7 @@ def _diff(databases, runs, cost, fmt, no_color) -> None:
 
 def register(app: typer.Typer) -> None:
     from optkit.cli.common import NoColorOption, one_line_errors
+    from optkit.cli.plot import check_figure_path, check_html_path
 
     def report(
         databases: List[str] = typer.Argument(..., help="runs.db to redraw, or A.db B.db to compare run by run."),
@@ -79,12 +90,16 @@ def register(app: typer.Typer) -> None:
         format: str = typer.Option("table", "--format", "-f", help="Output: table, json or csv."),
         data_profile: bool = typer.Option(False, "--data-profile", help="Add Moré–Wild data profiles."),
         no_color: bool = NoColorOption,
+        plot: Optional[str] = typer.Option(None, "--plot", metavar="FILE", callback=check_figure_path,
+                                           help="Also draw the performance and data profiles into FILE (.png, .svg, .pdf)."),
+        html: Optional[str] = typer.Option(None, "--html", metavar="FILE", callback=check_html_path,
+                                           help="Also write the report page: one self-contained HTML file (tables, "
+                                                "profiles, every 2-D problem's landscape with the stored paths)."),
     ) -> None:
         """Redraw a comparison's tables from its database (nothing is rerun), or compare two databases."""
         try:
-            report_command(databases, method, fn, sweep, cost, format, data_profile, no_color)
+            report_command(databases, method, fn, sweep, cost, format, data_profile, no_color, plot, html)
         except ValueError as exc:
             raise OptkitError(f"--sweep takes sweep ids (whole numbers): {exc}") from None
-        # The figures helper's --plot and --html draw here, from load_runs(...).
 
     app.command("report")(one_line_errors(report))

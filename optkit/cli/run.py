@@ -10,6 +10,7 @@ bad value is one ``Error:`` line and exit code 2.
 from __future__ import annotations
 
 import inspect
+import sys
 from typing import List, Optional
 
 import typer
@@ -136,7 +137,22 @@ def _fixed_parameters() -> list[inspect.Parameter]:
         P("param", kw, annotation=Optional[List[str]], default=ParamOption),
         P("problems", kw, annotation=Optional[List[str]], default=ProblemsOption),
         P("no_color", kw, annotation=bool, default=NoColorOption),
+        *_plot_parameters(),
     ]
+
+
+def _plot_parameters() -> list[inspect.Parameter]:
+    """--plot, --plot-convergence, --plot-spectrum: figures of the run (drawn by optkit.cli.plot)."""
+    from optkit.cli.plot import check_figure_path
+
+    what = {"plot": "contours of f with the path and the stationary points (2-D problems)",
+            "plot_convergence": "f − f* (or f) and ‖g‖ against iterations and evaluations",
+            "plot_spectrum": "the Hessian's eigenvalues along the run and the index against f (n ≤ 200)"}
+    return [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
+                              default=typer.Option(None, "--" + name.replace("_", "-"), metavar="FILE",
+                                                   callback=check_figure_path,
+                                                   help=f"Also draw {text} into FILE (.png, .svg or .pdf)."))
+            for name, text in what.items()]
 
 
 def _pairs(pairs: Optional[List[str]]) -> dict:
@@ -198,6 +214,10 @@ def run_command(**kw) -> None:
     _emit(record, fmt, kw)
     if result.status is Status.INTERRUPTED:
         raise typer.Exit(130)
+    if kw.get("plot") or kw.get("plot_convergence") or kw.get("plot_spectrum"):
+        from optkit.cli.plot import run_figures
+
+        run_figures(problem, result, kw, x0, {**raw, **common}, replay=not kw["exact"])
 
 
 def _seconds(text: Optional[str], flag: str, default: Optional[float]) -> Optional[float]:
@@ -244,6 +264,11 @@ def _emit(record: dict, fmt: str, kw: dict) -> None:
             return
         console = make_console(kw["no_color"])
         _print_tables(tables(console.width), kw["no_color"], console)
+        if sys.stdout.isatty():  # a terminal, no file: f and ‖g‖₂ along the run in one line each
+            from optkit.figures.sparkline import summary_lines
+
+            for line in summary_lines(record):
+                typer.echo(line)
         return
     if fmt == "json":
         text = json_text(record)
