@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import optkit
@@ -40,6 +40,7 @@ def _grid_minimum(g, H, sigma, radius):
 @settings(max_examples=30)
 @given(st.lists(st.floats(-3, 3), min_size=2, max_size=2), st.floats(-3, 3), st.floats(-3, 3), st.floats(-2, 2),
        st.floats(0.1, 5))
+@example(g=[0.0, 1e-12], a=0.0, b=0.0, c=1.0, sigma=1.0)  # near the hard case: λ next to the pole (found by hypothesis)
 def test_the_step_is_the_global_minimiser_of_the_cubic_model(g, a, b, c, sigma):
     g, H = np.array(g), np.array([[a, c], [c, b]])
     p, lam = cubic_step(g, H, sigma)

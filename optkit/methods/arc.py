@@ -69,7 +69,14 @@ def cubic_step(g: np.ndarray, H: np.ndarray, sigma: float, spectrum=None) -> tup
         while phi(b) > 0:
             b *= 2.0
         lam = brentq(phi, a, b, xtol=1e-15 * max(1.0, b), rtol=4 * _EPS)
-    return -(V @ (gamma / (lam_h + lam))), lam
+    c = -gamma / (lam_h + lam)
+    if lam_h[0] + lam < 1e-6 * scale:
+        # Near the hard case the root λ sits next to the pole −λ₁, where brentq's absolute xtol is a large
+        # relative error in c₁ = −γ₁/(λ₁ + λ).  Take c₁ from λ = σ‖p‖ instead: the residual it changes,
+        # (λ₁ + λ)·Δc₁, is below 1e-6·scale·|Δc₁|, while ‖p‖ = λ/σ then holds to rounding.
+        rest = (lam / sigma) ** 2 - float(c[1:] @ c[1:])
+        c[0] = math.copysign(math.sqrt(max(rest, 0.0)), c[0])
+    return V @ c, lam
 
 
 class AdaptiveCubic:
