@@ -123,6 +123,10 @@ whose Jacobian is the Hessian H(x), from many starts:
    are grouped by single linkage (distance ≤ box diagonal/5) and returned as
    the point clouds found, with a note.  Each set is one entry of ``curves``
    (an (m, n) array of samples); its points are not in ``points``.
+
+One piece (over 400 lines) on purpose: the steps above share one search state (the roots found
+so far, their deflation and the box) and are documented here step by step; the solvers and the
+root test are already their own module (``stationary/newton.py``), curves theirs (``curves.py``).
 """
 
 from __future__ import annotations
