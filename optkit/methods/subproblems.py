@@ -29,7 +29,7 @@ Invalid input (Δ ≤ 0, non-finite g or H, shape mismatch) raises
 :class:`SubproblemInputError`, which is both a ``ValueError`` and an
 ``OptkitError`` (so the CLI reports it as a one-line error).
 
-One piece (over 400 lines) on purpose: the four solvers share the calling convention, the
+Kept as one piece (over 400 lines) on purpose: the four solvers share the calling convention, the
 :class:`HessianOperator` and :class:`SubproblemResult`, and are read and tested side by side as
 N&W chapter 4 presents them (tests/test_trust_region_subproblems.py checks each in isolation).
 """

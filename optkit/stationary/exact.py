@@ -52,7 +52,7 @@ Caveat of fork: if another thread of the caller holds a lock the child
 needs, the child can hang; it is then killed at the deadline and the call
 reports ExactTimeout, never a wrong answer.
 
-One piece (over 400 lines) on purpose: it is one algorithm (elimination, real-root isolation,
+Kept as one piece (over 400 lines) on purpose: it is one algorithm (elimination, real-root isolation,
 back-substitution, certification) whose steps share the exact basis and its budget; the child
 process that runs it under ``--exact-budget`` needs it as one importable unit.
 """

@@ -51,7 +51,7 @@ floating-point point is first recognised as an exact number with
 ``nsimplify``; if that exact point is not stationary we fall back to the
 numeric mode, where an inaccurate point gives "undecided".
 
-One piece (over 400 lines) on purpose: it is one algorithm -- the splitting lemma's reduction,
+Kept as one piece (over 400 lines) on purpose: it is one algorithm -- the splitting lemma's reduction,
 the Newton-polygon and witness-curve tests of the residual function -- whose stages share the
 reduced series and its certification; split, each part would be unreadable without the others.
 """

@@ -124,7 +124,7 @@ whose Jacobian is the Hessian H(x), from many starts:
    the point clouds found, with a note.  Each set is one entry of ``curves``
    (an (m, n) array of samples); its points are not in ``points``.
 
-One piece (over 400 lines) on purpose: the steps above share one search state (the roots found
+Kept as one piece (over 400 lines) on purpose: the steps above share one search state (the roots found
 so far, their deflation and the box) and are documented here step by step; the solvers and the
 root test are already their own module (``stationary/newton.py``), curves theirs (``curves.py``).
 """

@@ -16,7 +16,7 @@ can be
 Number literals are kept exactly (``0.68`` is the fraction 17/25), so exact
 modes see the formula the user wrote.
 
-One piece (over 400 lines) on purpose: this file is the whole trust boundary between user text
+Kept as one piece (over 400 lines) on purpose: this file is the whole trust boundary between user text
 and code -- the whitelist, the node types it admits and the two compilers that consume them --
 so that one file can be audited for what user text can reach.  Exact literals live in
 ``literals.py``.
