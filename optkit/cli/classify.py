@@ -8,7 +8,7 @@ import typer
 
 from optkit.cli.common import (
     ExprOption, FnOption, FormatOption, NOption, NoColorOption, ParamOption, ProblemsOption, VarsOption,
-    _check_format, _emit, _problem, _registry, _warn, one_line_errors,
+    _check_format, _emit, _problem, _registry, _warn, one_line_errors, positive_finite, seed_value,
 )
 from optkit.errors import OptkitError
 
@@ -38,6 +38,8 @@ def classify(
     from optkit.stationary.finder import classify_stationary_points, parse_box
 
     _check_format(format)
+    positive_finite(eig_tol, "--eig-tol")
+    seed_value(seed)
     problem = _problem(fn, expr, vars_, n, param, problems)
     region = parse_box(box, problem.n) if box is not None else None
     result = classify_stationary_points(problem, box=region, method=method, timeout=timeout, n_starts=starts,

@@ -150,7 +150,7 @@ def _emit(record: dict, fmt: str, kw: dict) -> None:
 
         tables = [iterations_table(record, kw["every"], kw["show_all"], eig=kw["eig"] is not False),
                   summary_table(record)]
-        if kw["output"]:
+        if kw["output"] is not None:
             from rich.console import Console
 
             with _open(kw["output"]) as handle:
@@ -166,7 +166,7 @@ def _emit(record: dict, fmt: str, kw: dict) -> None:
         from optkit.render.run_report import trace_csv
 
         text = trace_csv(record)
-    if kw["output"]:
+    if kw["output"] is not None:
         with _open(kw["output"]) as handle:
             handle.write(text if text.endswith("\n") else text + "\n")
         return
@@ -174,6 +174,8 @@ def _emit(record: dict, fmt: str, kw: dict) -> None:
 
 
 def _open(path: str):
+    if not path.strip():  # an empty name would silently mean stdout
+        raise OptkitError("--output needs a file name, e.g. --output run.json; leave it out to write to stdout")
     try:
         return open(path, "w", encoding="utf-8")
     except OSError as exc:

@@ -45,7 +45,8 @@ class OptionSpec:
 
     def coerce(self, raw: Any, method: str = "") -> Any:
         """Value from a Python value or from text (``--opt key=value``), validated."""
-        where = f"option {self.name}" + (f" of {method}" if method else "")
+        # Name the option as the user typed it (--seed), and the method it belongs to when there is one.
+        where = self.flag + (f" (of {method})" if method and method != "the run" else "")
         if raw is None:
             if self.optional:
                 return None
