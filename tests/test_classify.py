@@ -43,7 +43,8 @@ def _recorded_cases():
             continue
         problem = d.instantiate()
         if problem.stationary_points:
-            cases.append(name)
+            slow = name == "goldstein-price"  # > 1 s on an idle machine (pytest --durations)
+            cases.append(pytest.param(name, id=name, marks=pytest.mark.slow if slow else ()))
     return cases
 
 
@@ -82,6 +83,7 @@ def test_degenerate_origin(formula, behaviour):
     assert point.classification.degenerate_behaviour == behaviour
 
 
+@pytest.mark.slow  # > 1 s on an idle machine (pytest --durations)
 def test_non_polynomial_degenerate_point_on_numeric_path():
     result = classify_stationary_points(problem_from_expression("1 - cos(x)**2 + y**4"), box=[[-1, 1], [-1, 1]])
     assert result.method == "numeric"

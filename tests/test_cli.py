@@ -45,6 +45,7 @@ def test_eval_json_keys_and_values():
     record = json.loads(result.stdout)
     for key in ("problem", "x", "f", "grad", "hessian", "eigenvalues", "classification"):
         assert key in record
+    # by hand (course-exercises.md E2): ∇f(0, 0) = (0, −17); H = [[4, −1], [−1, 4]] has eigenvalues 3 and 5
     assert record["grad"] == pytest.approx([0, -17])
     assert record["eigenvalues"] == pytest.approx([3, 5])
     assert record["classification"]["kind"] == "not-stationary"

@@ -85,6 +85,7 @@ def test_powell_singular_minimum_has_two_null_directions():
     assert degenerate_behaviour(f, (x, y, z, w), (0, 0, 0, 0)) == "minimum"
 
 
+@pytest.mark.slow  # > 1 s on an idle machine (pytest --durations)
 def test_am_gm_form_is_semidefinite_with_zeros():
     f = x**4 + y**4 + z**4 + w**4 - 4 * x * y * z * w  # >= 0, zero on (1, 1, 1, 1)
     assert degenerate_behaviour(f, (x, y, z, w), (0, 0, 0, 0)) == "undecided"
@@ -110,6 +111,7 @@ def test_float_points_are_recognised_exactly():
     assert degenerate_behaviour(x**4, (x,), (1e-5,)) == "undecided"
 
 
+@pytest.mark.slow  # > 1 s on an idle machine (pytest --durations)
 def test_transcendental_coefficients_use_the_numeric_mode():
     assert degenerate_behaviour((sp.exp(x) - sp.E) ** 4 - (y - sp.pi) ** 2, (x, y), (1, sp.pi)) == "saddle"
     assert degenerate_behaviour((sp.exp(x) - sp.E) ** 4 + (y - sp.pi) ** 4, (x, y), (1, sp.pi)) == "minimum"

@@ -59,10 +59,10 @@ def test_e2_command_table_shows_the_trace_and_summary():
 def test_e2_exact_first_step_is_17_15_68_15():
     record = run_json("newton", "--fn", "course-2.2", "--x0", "0,0", "--exact")
     assert record["trace"][0]["exact"] == ["0", "0"]
-    assert record["trace"][1]["exact"] == ["17/15", "68/15"]
+    assert record["trace"][1]["exact"] == ["17/15", "68/15"]  # −H⁻¹g at (0, 0), by hand (course-exercises.md E2)
     assert record["exact"]["lost_at"] == 1
     assert any("exactness lost" in note for note in record["exact"]["notes"])
-    assert record["x"] == pytest.approx([0.130875, 4.268358], abs=1e-6)
+    assert record["x"] == pytest.approx([0.130875, 4.268358], abs=1e-6)  # the E2 minimum, course-exercises.md
     table = run("newton", "--fn", "course-2.2", "--x0", "0,0", "--exact").output
     assert "17/15, 68/15" in table and "exactness lost at k = 1" in table
 
@@ -148,8 +148,12 @@ def test_methods_command_lists_the_catalogue():
     assert result.exit_code == 0, result.output
     for name in ("gd", "newton", "trust-region", "tr", "sfn", "adam", "--delta0", "--krylov-dim"):
         assert name in result.output
-    rows = json.loads(runner.invoke(APP, ["methods", "--format", "json"]).stdout)
-    assert [r["name"] for r in rows] == ["gd", "newton", "trust-region", "sfn", "adam"]
+    for preset in ("gd+armijo", "tr-cg", "sfn-krylov", "scipy-tr"):
+        assert preset in result.output
+    records = json.loads(runner.invoke(APP, ["methods", "--format", "json"]).stdout)
+    assert [r["name"] for r in records["methods"]] == ["gd", "newton", "trust-region", "sfn", "adam"]
+    assert "tr-cg" in [p["name"] for p in records["presets"]]
+    assert "max_iter" in [o["name"] for o in records["common"]]
 
 
 def test_run_help_names_every_method_option():

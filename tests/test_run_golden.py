@@ -36,7 +36,7 @@ def test_e2_newton_first_step_is_the_hand_step():
     x1 = result.trace[1].x
     # H(0,0) = [[4, -1], [-1, 4]], g = (0, -17): x1 = -H⁻¹g = (17/15, 68/15) by hand
     assert x1[0] == float(Fraction(17, 15)) and x1[1] == float(Fraction(68, 15))
-    assert result.trace[1].f == pytest.approx(-19.805752, abs=1e-6)
+    assert result.trace[1].f == pytest.approx(-19.805752, abs=1e-6)  # f(17/15, 68/15): shared/course-exercises.md E2
     # trace eigenvalues: H(0, 0) = [[4, −1], [−1, 4]] has eigenvalues 3 and 5 (by hand)
     assert result.trace[0].eigenvalues == pytest.approx([3.0, 5.0])
     for method in ("gd", "trust-region", "sfn"):
@@ -48,6 +48,7 @@ def test_e2_newton_first_step_is_the_hand_step():
 def test_e2_newton_converges_quadratically_to_the_course_minimum():
     result = minimize(problem("course-2.2", E2), "newton", [0, 0])
     assert result.success and result.classification["kind"] == "minimum"
+    # minimum, f and eigenvalues: shared/course-exercises.md (E2), and scipy's trust-exact below
     assert result.x == pytest.approx([0.130875, 4.268358], abs=1e-6)
     assert result.f == pytest.approx(-36.403498, abs=1e-6)
     assert result.classification["eigenvalues"] == pytest.approx([3.9995, 32.550], abs=1e-3)
@@ -70,6 +71,8 @@ def test_e2_newton_converges_quadratically_to_the_course_minimum():
 def test_e3_schedule_trace_and_stop_at_zero_gradient():
     result = minimize(problem("gd-schedule", E3), "gd", [6, 6], schedule="1/(k+2)")
     xs = [r.x for r in result.trace]
+    # by hand (shared/course-exercises.md E3): g(6, 6) = (−6, 6), x₁ = (6, 6) − ½(−6, 6) = (9, 3);
+    # g(9, 3) = (3, −3), x₂ = (9, 3) − ⅓(3, −3) = (8, 4), where g = 0 and f = −12
     assert xs == [[6.0, 6.0], [9.0, 3.0], [8.0, 4.0]]
     assert [r.data.get("alpha") for r in result.trace[:2]] == [0.5, pytest.approx(1 / 3)]
     assert result.trace[-1].grad_norm == 0.0

@@ -46,8 +46,11 @@ def test_counters_and_trace_length(method):
     assert len(result.trace) == result.iterations + 1
     assert [r.k for r in result.trace] == list(range(result.iterations + 1))
     assert result.evaluations["f"] + result.evaluations["grad"] >= result.iterations
-    needs_h = method in ("newton", "trust-region", "sfn")
-    assert (result.evaluations["hess"] + result.evaluations["hvp"] >= result.iterations) == needs_h or not needs_h
+    second_order = result.evaluations["hess"] + result.evaluations["hvp"]
+    if method in ("newton", "trust-region", "sfn"):  # one ∇²f per iterate (course-2.2: every TR step accepted)
+        assert second_order >= result.iterations > 0
+    else:  # first-order methods never ask for curvature
+        assert second_order == 0
     assert result.trace[-1].data == {}  # the last record has no step
 
 
@@ -115,9 +118,16 @@ def test_divergence_by_norm_bound():
 
 
 def test_radius_floor_is_a_status():
-    result = minimize(optkit.problem_from_expression("abs(x)**1.5 + y**2"), "tr", [1e-3, 1.0], delta_min=1e-3,
+    # a gradient with the wrong sign (f = x·x, jac = −2x): every model predicts a decrease where f rises,
+    # so ρ < 0 at every step: Δ = 1, ¼, 1/16, 1/64, 1/256 are rejected in turn and the fifth rejection
+    # leaves Δ = 1/1024 < delta_min = 1e-3, which ends the run at iterate k = 4 (by hand)
+    fun = lambda x: float(x @ x)  # noqa: E731
+    result = minimize(fun, "tr", [1.0, 1.0], jac=lambda x: -2 * x, hess=lambda x: 2 * np.eye(2), delta_min=1e-3,
                       subproblem="cauchy", max_iter=200)
-    assert result.status in (Status.RADIUS_FLOOR, Status.CONVERGED, Status.MAX_ITER)
+    assert result.status is Status.RADIUS_FLOOR and result.iterations == 4
+    assert [r.data["delta"] for r in result.trace] == [4.0**-i for i in range(5)]
+    assert all(r.data["accepted"] is False for r in result.trace) and not result.success
+    assert all(r.x == [1.0, 1.0] for r in result.trace)
 
 
 def test_gradient_norm_is_the_euclidean_norm():
@@ -138,6 +148,9 @@ def test_plain_callables_run_through_every_method():
                           **options)
         if method != "gd":
             assert result.success and result.x == pytest.approx([1, 1], abs=1e-6)
+        else:  # five strong Wolfe steps of gradient descent: f falls at every one, the run stops at max_iter
+            fs = [r.f for r in result.trace]
+            assert result.status is Status.MAX_ITER and len(fs) == 6 and all(b < a for a, b in zip(fs, fs[1:]))
 
 
 def test_missing_derivative_is_named_or_finite_differences_fill_it():
@@ -328,8 +341,13 @@ def test_trust_region_on_random_quadratics_never_increases_f(seed, n, sub):
                       subproblem=sub, max_iter=40)
     fs = [r.f for r in result.trace]
     assert all(b_ <= a + ROUNDING * max(1.0, abs(a)) for a, b_ in zip(fs, fs[1:]))
-    if result.success:  # success means a minimum, never a saddle or a maximum
-        assert result.outcome == "minimum" and result.converged
+    lam = np.linalg.eigvalsh(A)
+    if lam[0] < -1e-8 * max(1.0, abs(lam[-1])):
+        # indefinite: f is unbounded below, there is no minimum to find, so never success
+        assert not result.success and result.outcome != "minimum"
+    elif result.converged:  # positive definite: the only stationary point is the minimiser A⁻¹b
+        assert result.success and result.outcome == "minimum"
+        assert result.x_array == pytest.approx(np.linalg.solve(A, b), abs=1e-6 * max(1.0, 1 / lam[0]))
 
 
 @settings(max_examples=25)

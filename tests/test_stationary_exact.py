@@ -106,6 +106,7 @@ def test_quartic_three_points_with_exact_forms():
 # ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # > 1 s on an idle machine (pytest --durations)
 def test_himmelblau_nine_points_checked_independently():
     res = exact_stationary_points(HIMMELBLAU, (x, y))
     assert res.complete and len(res.points) == 9 and res.n_complex == 0
@@ -122,6 +123,7 @@ def test_himmelblau_nine_points_checked_independently():
     assert fvalues(HIMMELBLAU, (x, y), res)[:4] == pytest.approx([0, 0, 0, 0], abs=1e-20)
 
 
+@pytest.mark.slow  # > 1 s on an idle machine (pytest --durations)
 def test_six_hump_camel_fifteen_points():
     res = exact_stationary_points(SIX_HUMP, (x, y))
     assert res.complete and len(res.points) == 15
@@ -144,6 +146,7 @@ def test_three_hump_camel_five_points_with_radicals():
     assert sum(abs(v - 0.298638) < 1e-6 for v in vals) == 2
 
 
+@pytest.mark.slow  # > 1 s on an idle machine (pytest --durations)
 def test_goldstein_price_nine_points_and_values():
     t0 = time.perf_counter()
     res = exact_stationary_points(GOLDSTEIN_PRICE, (x, y))

@@ -319,6 +319,7 @@ def test_exceptions_from_the_gradient_are_a_failed_start():
 # Four-dimensional problems
 
 
+@pytest.mark.slow  # > 1 s on an idle machine (pytest --durations)
 def test_wood_function_three_points_including_the_saddle():
     g, h = sympy_derivatives(
         "100*(x0**2 - x1)**2 + (x0 - 1)**2 + 90*(x2**2 - x3)**2 + (x2 - 1)**2"
@@ -341,6 +342,7 @@ def test_wood_function_three_points_including_the_saddle():
         assert not p.slow_convergence
 
 
+@pytest.mark.slow  # > 1 s on an idle machine (pytest --durations)
 def test_powell_singular_one_degenerate_point():
     g, h = sympy_derivatives("(x0 + 10*x1)**2 + 5*(x2 - x3)**2 + (x1 - 2*x2)**4 + 10*(x0 - x3)**4", 4)
     res = find_stationary_points(g, h, [[-4, 5]] * 4)

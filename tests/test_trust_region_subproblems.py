@@ -390,6 +390,7 @@ def _feasible_points(H, delta, seed, count=40):
     return np.vstack([x, delta * Q.T, -delta * Q.T])  # also ±Δ along each eigenvector
 
 
+@pytest.mark.slow  # > 1 s on an idle machine (pytest --durations)
 @settings(deadline=None, max_examples=300)
 @given(subproblems())
 def test_solver_properties(problem):

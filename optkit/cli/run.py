@@ -25,12 +25,28 @@ def _method_list() -> str:
 
 
 def _owners(key: str) -> str:
-    """' [gd, adam; default 0.01]' or, when the methods differ, ' [gd: default 0.01; adam: default 0.001]'."""
+    """' [gd, adam; default 0.01]' or, when the methods differ, ' [gd: default 0.01; adam: default 0.001]'.
+
+    A method that takes only some values of a choice says which (' sfn: none, armijo').
+    """
     owners = [e for e in CATALOGUE.values() if key in e.options]
     defaults = {repr(e.option_default(key)) for e in owners}
+    narrowed = "".join(f"; {e.name} takes {', '.join(e.choices[key])}" for e in owners if key in e.choices)
     if len(defaults) == 1:
-        return f" [{', '.join(e.name for e in owners)}; default {owners[0].option_default(key)}]"
-    return " [" + "; ".join(f"{e.name}: default {e.option_default(key)}" for e in owners) + "]"
+        return f" [{', '.join(e.name for e in owners)}; default {owners[0].option_default(key)}{narrowed}]"
+    return " [" + "; ".join(f"{e.name}: default {e.option_default(key)}" for e in owners) + narrowed + "]"
+
+
+def _applies_when(option: dict) -> str:
+    """'with --line-search armijo or wolfe', from an option record's ``when``."""
+    parts = []
+    for other, values in option["when"].items():
+        flag = "--" + other.replace("_", "-")
+        if values in ([True], [False]):
+            parts.append(flag if values[0] else f"--no-{flag[2:]}")
+        else:
+            parts.append(f"{flag} {' or '.join(str(v) for v in values)}")
+    return "with " + " and ".join(parts) if parts else ""
 
 
 def _option_parameters() -> list[inspect.Parameter]:
@@ -46,10 +62,14 @@ def _option_parameters() -> list[inspect.Parameter]:
         params.append(inspect.Parameter("opt_" + spec.name, inspect.Parameter.KEYWORD_ONLY, default=default,
                                         annotation=annotation))
     for spec in COMMON.values():
-        help_text = f"{spec.help} (default {spec.default}; allowed: {spec.allowed})"
+        if spec.kind == "bool":
+            flag, annotation = f"{spec.flag}/--no-{spec.flag[2:]}", Optional[bool]
+            help_text = f"{spec.help} (default: {'on' if spec.default else 'off'})"
+        else:
+            flag, annotation = spec.flag, Optional[str]
+            help_text = f"{spec.help} (default {spec.default}; allowed: {spec.allowed})"
         params.append(inspect.Parameter("common_" + spec.name, inspect.Parameter.KEYWORD_ONLY,
-                                        default=typer.Option(None, spec.flag, help=help_text),
-                                        annotation=Optional[str]))
+                                        default=typer.Option(None, flag, help=help_text), annotation=annotation))
     return params
 
 
@@ -71,6 +91,12 @@ def _fixed_parameters() -> list[inspect.Parameter]:
         P("exact", kw, annotation=bool,
           default=typer.Option(False, "--exact", help="Exact arithmetic (gd with a fixed/scheduled step and pure "
                                                       "newton, closed-form problems): fractions and surds.")),
+        P("exact_budget", kw, annotation=Optional[str],
+          default=typer.Option(None, "--exact-budget", help="Seconds of exact arithmetic per step before the run "
+                                                             "continues in floating point (default 10).")),
+        P("timeout", kw, annotation=Optional[str],
+          default=typer.Option(None, "--timeout", help="Cap the run's wall-clock time (seconds); on expiry the "
+                                                        "command prints what it has, marked as cut short.")),
         P("format", kw, annotation=str,
           default=typer.Option("table", "--format", "-f", help="Output: table, json (the run record) or csv (the trace).")),
         P("output", kw, annotation=Optional[str],
@@ -101,12 +127,18 @@ def _pairs(pairs: Optional[List[str]]) -> dict:
 
 
 def run_command(**kw) -> None:
-    from optkit.cli.common import _check_format, _problem
-    from optkit.run.driver import minimize
-    from optkit.symbolic.grammar import parse_vector, split_vector
-    from optkit.methods.specs import parse_spec
+    import time
 
+    from optkit.cli.common import _check_format, _problem
+    from optkit.methods.specs import parse_spec
+    from optkit.run.driver import DEFAULT_EXACT_BUDGET, minimize
+    from optkit.run.results import Status
+    from optkit.symbolic.grammar import parse_vector, split_vector
+
+    started = time.perf_counter()
     fmt = _check_format(kw["format"], RUN_FORMATS)
+    timeout = _seconds(kw.get("timeout"), "--timeout", None)
+    exact_budget = _seconds(kw.get("exact_budget"), "--exact-budget", DEFAULT_EXACT_BUDGET)
     method_spec = parse_spec(kw["method"])
     if method_spec.is_scipy:
         raise OptkitError(f"{method_spec.method} is a SciPy reference for optkit compare; optkit run takes an optkit "
@@ -124,21 +156,29 @@ def run_command(**kw) -> None:
         raise OptkitError(f"--every must be at least 1, got {kw['every']}")
     problem = _problem(kw["fn"], kw["expr"], kw["vars_"], kw["n"], kw["param"], kw["problems"])
     x0 = problem.x0 if kw["x0"] is None else parse_vector(kw["x0"], problem.n, "--x0 start")
-    if kw["exact"]:
-        from optkit.methods.exact_steps import run_exact
+    if kw["exact"] and kw["x0"] is not None:
+        x0 = split_vector(kw["x0"])  # the start as written: "1/3" stays 1/3 in exact arithmetic
+    if timeout is not None:  # the whole command's time: what loading the problem took is spent already
+        timeout = max(timeout - (time.perf_counter() - started), 1e-3)
+    result = minimize(problem, kw["method"], x0, eig=kw["eig"], exact=kw["exact"], exact_budget=exact_budget,
+                      timeout=timeout, options={**raw, **common})
+    _emit(result.to_dict(), fmt, kw)
+    if result.status is Status.INTERRUPTED:
+        raise typer.Exit(130)
 
-        x0_exact = split_vector(kw["x0"]) if kw["x0"] is not None else None
-        result = run_exact(problem, method_spec.method, x0_exact if x0_exact is not None else x0,
-                           _coerce_common(common), {**method_spec.given, **raw})
-    else:
-        result = minimize(problem, kw["method"], x0, eig=kw["eig"], options={**raw, **common})
-    record = result.to_dict()
-    _emit(record, fmt, kw)
 
+def _seconds(text: Optional[str], flag: str, default: Optional[float]) -> Optional[float]:
+    """A positive, finite number of seconds from --timeout / --exact-budget, or the default."""
+    import math
 
-def _coerce_common(common: dict) -> dict:
-    return {key: COMMON[key].coerce(common[key], "the run") if key in common else COMMON[key].default
-            for key in COMMON}
+    from optkit.symbolic.grammar import parse_number
+
+    if text is None:
+        return default
+    value = parse_number(text, f"{flag} seconds")
+    if not (math.isfinite(value) and value > 0):
+        raise OptkitError(f"{flag} must be a positive finite number of seconds, got {text!r}")
+    return float(value)
 
 
 def _emit(record: dict, fmt: str, kw: dict) -> None:
@@ -187,25 +227,42 @@ def methods_command(format: str = "table", no_color: bool = False) -> None:
     from optkit.methods.catalogue import catalogue_records
 
     _check_format(format)
-    rows = catalogue_records()
+    records = catalogue_records()
     if format == "json":
         from optkit.render.output import json_text, write_stdout
 
-        write_stdout(json_text(rows))
+        write_stdout(json_text(records))
         return
     from rich.table import Table
 
     from optkit.render.output import fmt
 
+    def option_line(o: dict) -> str:
+        default = o["default"]
+        default = str(default).lower() if isinstance(default, bool) else default if isinstance(default, str) else fmt(default)
+        notes = [text for text in (o["allowed"], _applies_when(o)) if text]
+        return f"{o['flag']} = {default}" + (f"  ({'; '.join(notes)})" if notes else "")
+
+    rows = records["methods"]
     table = Table(title=f"{len(rows)} methods", title_justify="left")
-    for column in ("method", "what it does", "needs", "options (default; allowed)"):
+    for column in ("method", "what it does", "needs", "options (default; allowed; applies)"):
         table.add_column(column, overflow="fold")
     for row in rows:
         name = row["name"] + (f" ({', '.join(row['aliases'])})" if row["aliases"] else "")
-        options = "\n".join(f"{o['flag']} = {fmt(o['default']) if not isinstance(o['default'], str) else o['default']}"
-                            + (f"  ({o['allowed']})" if o["allowed"] else "") for o in row["options"])
+        options = "\n".join(option_line(o) for o in row["options"])
         table.add_row(name, row["summary"] + f"\n{row['reference']}", row["needs"], options)
-    _print_tables([table], no_color)
+    presets = Table(title=f"{len(records['presets'])} presets (use them wherever a method is named)",
+                    title_justify="left")
+    for column in ("preset", "is", "what it does"):
+        presets.add_column(column, overflow="fold")
+    for p in records["presets"]:
+        presets.add_row(p["name"], p["spec"], p["summary"])
+    common = Table(title="options of every run", title_justify="left")
+    common.add_column("option", overflow="fold")
+    common.add_column("what it does", overflow="fold")
+    for o in records["common"]:
+        common.add_row(option_line(o), o["help"])
+    _print_tables([table, presets, common], no_color)
 
 
 def register(app: typer.Typer) -> None:
@@ -230,7 +287,8 @@ def register(app: typer.Typer) -> None:
 
     def methods(format: str = typer.Option("table", "--format", "-f", help="Output: table or json."),
                 no_color: bool = NoColorOption) -> None:  # noqa: B008 (typer's option objects)
-        """List the methods of the catalogue with their options, defaults and allowed ranges."""
+        """List the methods of the catalogue with their options (defaults, allowed values, when each applies),
+        the presets, and the options of every run."""
         methods_command(format, no_color)
 
     app.command("methods")(one_line_errors(methods))

@@ -37,6 +37,7 @@ class Adam:
     name = "adam"
     needs = frozenset({"grad"})
     monotone = False
+    columns: tuple = ("alpha", "pred", "actual", "step_norm", "m_hat", "v_hat", "eff_lr")  # trace columns
 
     def __init__(self, schedule, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
                  bias_correction: bool = True, amsgrad: bool = False, weight_decay: float = 0.0,

@@ -4,161 +4,30 @@ Everything that needs to know the methods reads :data:`CATALOGUE`: the driver
 (``minimize``), the CLI's named flags and ``--opt key=value`` validation,
 ``optkit methods``, and the test matrix.  Adding an optimizer built from
 existing parts is one :class:`MethodEntry`; a new option is one
-:class:`OptionSpec` in :data:`OPTIONS`.
+:class:`~optkit.methods.options.OptionSpec` in :data:`OPTIONS` (``options.py``); a new
+line search is one entry of :data:`optkit.methods.searches.SEARCHES`; a named variant is
+one :class:`Preset`.
 
 A method object has ``needs`` (a subset of {"grad", "hess", "hvp"}),
-``monotone`` (accepted steps never increase f), ``prepare(problem, ctx)``
-and ``step(k, x, f, g, oracle) -> Step``; it never prints and never loops
-over iterations (the driver does).
+``monotone`` (accepted steps never increase f), ``columns`` (the ``Step.data`` keys
+its trace shows, in order; the :class:`~optkit.run.results.Result` records them),
+``prepare(problem, ctx)`` (which makes the run's state) and
+``step(k, x, f, g, oracle) -> Step``; it never prints and never loops over
+iterations (the driver does).  A :class:`Method` holds the settings and makes a fresh
+object for every run.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import numpy as np
-
 from optkit.errors import OptkitError
+from optkit.methods.options import COMMON, OPTIONS, OptionSpec, check_conditions, check_relations, option_record
 from optkit.run.results import Step
 
-# ---------------------------------------------------------------- options
-
-
-@dataclass(frozen=True)
-class OptionSpec:
-    """One option: its type, default, allowed range (a check and its text) and help."""
-
-    name: str
-    kind: str  # float | int | bool | choice | text
-    default: Any
-    help: str
-    allowed: str = ""  # the allowed range, as printed in errors and help
-    check: Callable[[Any], bool] | None = None
-    choices: tuple[str, ...] = ()
-    optional: bool = False  # None is allowed (means: off / automatic)
-
-    @property
-    def flag(self) -> str:
-        return "--" + self.name.replace("_", "-")
-
-    def coerce(self, raw: Any, method: str = "") -> Any:
-        """Value from a Python value or from text (``--opt key=value``), validated."""
-        # Name the option as the user typed it (--seed), and the method it belongs to when there is one.
-        where = self.flag + (f" (of {method})" if method and method != "the run" else "")
-        if raw is None:
-            if self.optional:
-                return None
-            raise OptkitError(f"{where} needs a value; allowed: {self.allowed or self.kind}")
-        value = raw
-        if self.kind in ("float", "int"):
-            if isinstance(raw, str):
-                from optkit.symbolic.grammar import parse_number
-
-                if self.optional and raw.strip().lower() in ("none", "off"):
-                    return None
-                value = parse_number(raw, f"value of {where}")
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-                raise OptkitError(f"{where} must be a number, got {raw!r}")
-            value = float(value)
-            if self.kind == "int":
-                if not math.isfinite(value) or value != int(value):
-                    raise OptkitError(f"{where} must be a whole number, got {raw!r}; allowed: {self.allowed}")
-                value = int(value)
-            elif not math.isfinite(value):
-                raise OptkitError(f"{where} must be finite, got {raw!r}; allowed: {self.allowed}")
-        elif self.kind == "bool":
-            if isinstance(raw, str):
-                text = raw.strip().lower()
-                if text not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
-                    raise OptkitError(f"{where} must be true or false, got {raw!r}")
-                value = text in ("true", "1", "yes", "on")
-            elif not isinstance(raw, (bool, np.bool_)):
-                raise OptkitError(f"{where} must be true or false, got {raw!r}")
-            value = bool(value)
-        elif self.kind == "choice":
-            value = str(raw).strip()
-            if value not in self.choices:
-                raise OptkitError(f"{where} must be one of {', '.join(self.choices)}, got {raw!r}")
-        else:
-            value = str(raw)
-        if self.check is not None and not self.check(value):
-            raise OptkitError(f"{where} = {raw!r} is out of range; allowed: {self.allowed}")
-        return value
-
-
-def _pos(v):
-    return v > 0
-
-
-def _unit_open(v):
-    return 0 < v < 1
-
-
-OPTIONS: dict[str, OptionSpec] = {o.name: o for o in [
-    # step size
-    OptionSpec("lr", "float", 1e-2, "step size α (learning rate), or α₀ of a schedule", "lr > 0", _pos),
-    OptionSpec("schedule", "text", "constant",
-               "step-size schedule: constant, inverse-time[:r=1], step[:gamma=0.5,every=10], "
-               "exponential[:gamma=0.99], cosine[:T=100,alpha_min=0] (clamped at T), "
-               "polynomial[:T=100,power=1,end=0], warmup[:steps=10], or a formula in k such as 1/(k+2)"),
-    OptionSpec("line_search", "choice", "none", "line search along the direction (none = fixed/scheduled step)",
-               choices=("none", "armijo", "wolfe", "exact")),
-    OptionSpec("alpha0", "float", 1.0, "first trial step of a line search", "alpha0 > 0", _pos),
-    OptionSpec("c1", "float", 1e-4, "sufficient-decrease constant of Armijo / Wolfe", "0 < c1 < 1", _unit_open),
-    OptionSpec("c2", "float", 0.9, "curvature constant of strong Wolfe (0.9 Newton-type, 0.1 CG)",
-               "c1 < c2 < 1", _unit_open),
-    OptionSpec("backtrack", "float", 0.5, "Armijo backtracking factor ρ (α ← ρα)", "0 < backtrack < 1", _unit_open),
-    # momentum
-    OptionSpec("momentum", "choice", "none", "momentum: heavy-ball (Polyak) or nesterov",
-               choices=("none", "heavy-ball", "nesterov")),
-    OptionSpec("beta", "float", 0.9, "momentum coefficient β", "0 ≤ beta < 1", lambda v: 0 <= v < 1),
-    # Newton
-    OptionSpec("fallback", "choice", "auto",
-               "Newton on a non-descent direction or singular H: none (pure: take it / stop), shift "
-               "(H + τI, N&W Alg. 3.3), steepest (−g); auto = none with a unit step, shift with a line search",
-               choices=("auto", "none", "shift", "steepest")),
-    # trust region
-    OptionSpec("subproblem", "choice", "exact", "trust-region subproblem solver",
-               choices=("cauchy", "dogleg", "cg", "exact")),
-    OptionSpec("delta0", "float", 1.0, "initial trust radius Δ₀", "0 < delta0 ≤ delta_max", _pos),
-    OptionSpec("delta_max", "float", 1000.0, "largest trust radius Δ_max", "0 < delta_max < ∞", _pos),
-    OptionSpec("eta", "float", 0.15, "acceptance threshold η: accept when ρ > η", "0 ≤ eta < 0.25",
-               lambda v: 0 <= v < 0.25),
-    OptionSpec("delta_min", "float", 1e-12, "stop when the trust radius falls below this", "delta_min > 0", _pos),
-    # saddle-free Newton
-    OptionSpec("damping", "float", 1e-3, "damping λ in (|H| + λI)⁻¹g", "damping > 0", _pos),
-    OptionSpec("krylov_dim", "int", 0, "Krylov (Lanczos) dimension k; 0 = exact eigendecomposition",
-               "krylov_dim ≥ 0", lambda v: v >= 0),
-    OptionSpec("escape", "bool", True, "at a saddle (‖g‖ ≤ gtol), step along the most negative eigenvector"),
-    OptionSpec("escape_step", "float", 1.0, "length of that escape step", "escape_step > 0", _pos),
-    # Adam
-    OptionSpec("beta1", "float", 0.9, "Adam's first-moment decay β₁", "0 ≤ beta1 < 1", lambda v: 0 <= v < 1),
-    OptionSpec("beta2", "float", 0.999, "Adam's second-moment decay β₂", "0 ≤ beta2 < 1", lambda v: 0 <= v < 1),
-    OptionSpec("eps", "float", 1e-8, "Adam's ε in m̂/(√v̂ + ε)", "eps > 0", _pos),
-    OptionSpec("bias_correction", "bool", True, "divide m, v by 1 − βᵗ (off: course exercise E9)"),
-    OptionSpec("amsgrad", "bool", False, "AMSGrad: running maximum of v (PyTorch convention)"),
-    OptionSpec("weight_decay", "float", 0.0, "AdamW decoupled weight decay w", "weight_decay ≥ 0", lambda v: v >= 0),
-    # data-driven problems
-    OptionSpec("batch_size", "int", None, "mini-batch size for data-driven problems (default: full batch)",
-               "batch_size ≥ 1", lambda v: v >= 1, optional=True),
-]}
-
-COMMON: dict[str, OptionSpec] = {o.name: o for o in [
-    OptionSpec("max_iter", "int", 1000, "maximum iterations", "max_iter ≥ 0", lambda v: v >= 0),
-    OptionSpec("gtol", "float", 1e-8, "stationary when ‖g‖₂ ≤ gtol (Euclidean norm)", "gtol > 0", _pos),
-    OptionSpec("ftol", "float", 0.0, "stop when |Δf| ≤ ftol·max(1, |f|) on an accepted step (0: off)",
-               "ftol ≥ 0", lambda v: v >= 0),
-    OptionSpec("xtol", "float", 0.0, "stop when ‖Δx‖₂ ≤ xtol·max(1, ‖x‖₂) on an accepted step (0: only a zero step)",
-               "xtol ≥ 0", lambda v: v >= 0),
-    OptionSpec("max_evals", "int", None, "maximum f + ∇f + ∇²f + Hv evaluations", "max_evals ≥ 1",
-               lambda v: v >= 1, optional=True),
-    OptionSpec("seed", "int", None, "random seed (mini-batches, random Lanczos starts)", "seed ≥ 0",
-               lambda v: v >= 0, optional=True),
-    OptionSpec("x_bound", "float", 1e8, "iterates diverging when ‖x‖₂ exceeds this", "x_bound > 0", _pos),
-]}
-
+__all__ = ["CATALOGUE", "COMMON", "METHODS", "OPTIONS", "PRESETS", "Method", "MethodEntry", "OptionSpec", "Preset",
+           "build", "catalogue_records", "make_method", "method_options", "resolve"]
 
 # ---------------------------------------------------------------- composition
 
@@ -179,6 +48,11 @@ class LineSearchMethod:
     def prepare(self, problem, ctx) -> None:
         self.descent.prepare(problem, ctx)
         self.search.prepare(problem)
+
+    @property
+    def columns(self) -> tuple:
+        """α, the search's own columns (trials), predicted and actual decrease, the descent's (damping)."""
+        return ("alpha", *self.search.columns, "pred", "actual", *getattr(self.descent, "columns", ()))
 
     @property
     def escapes(self):
@@ -212,88 +86,40 @@ class LineSearchMethod:
                     note=d.note)
 
 
-def _forbid(given: set, keys, why: str, method: str) -> None:
-    for key in keys:
-        if key in given:
-            raise OptkitError(f"option {key} of {method} {why}")
-
-
-def _line_search(o: dict, given: set, method: str, allowed: tuple[str, ...]):
-    from optkit.methods.searches import Armijo, ExactQuadratic, StrongWolfe
-
-    kind = o["line_search"]
-    if kind not in allowed:
-        raise OptkitError(f"{method} takes --line-search {', '.join(allowed)}; {kind!r} does not apply to it")
-    if kind != "armijo":
-        _forbid(given, ["backtrack"], "applies only with --line-search armijo", method)
-    if kind != "wolfe":
-        _forbid(given, ["c2"], "applies only with --line-search wolfe", method)
-    if kind in ("none", "exact"):
-        _forbid(given, ["alpha0", "c1"], "applies only with --line-search armijo or wolfe", method)
-    if kind == "armijo":
-        return Armijo(alpha0=o["alpha0"], c1=o["c1"], rho=o["backtrack"])
-    if kind == "wolfe":
-        if not o["c1"] < o["c2"]:
-            raise OptkitError(f"option c2 = {o['c2']:g} must exceed c1 = {o['c1']:g}; allowed: c1 < c2 < 1")
-        return StrongWolfe(alpha0=o["alpha0"], c1=o["c1"], c2=o["c2"])
-    if kind == "exact":
-        return ExactQuadratic()
-    return None
-
-
 def _gd(o: dict, given: set):
     from optkit.methods.descents import MomentumGD, Steepest
-    from optkit.methods.schedules import make_schedule
-    from optkit.methods.searches import FixedStep
+    from optkit.methods.searches import make_search
 
-    search = _line_search(o, given, "gd", ("none", "armijo", "wolfe", "exact"))
-    if search is not None:
-        _forbid(given, ["lr", "schedule"], f"sets a fixed step; with --line-search {o['line_search']} "
-                                           "the first trial step is alpha0", "gd")
-        if o["momentum"] != "none":
-            raise OptkitError("gd: momentum works with a fixed or scheduled step, not with a line search")
-        return LineSearchMethod("gd", Steepest(), search)
-    schedule = make_schedule(o["schedule"], o["lr"], lr_given="lr" in given)
     if o["momentum"] != "none":
+        from optkit.methods.schedules import make_schedule
+
+        schedule = make_schedule(o["schedule"], o["lr"], lr_given="lr" in given)
         return MomentumGD(schedule, beta=o["beta"], nesterov=o["momentum"] == "nesterov")
-    _forbid(given, ["beta"], "applies only with --momentum heavy-ball or nesterov", "gd")
-    return LineSearchMethod("gd", Steepest(), FixedStep(schedule))
-
-
-def _unit_step():
-    from optkit.methods.schedules import Schedule
-    from optkit.methods.searches import FixedStep
-
-    return FixedStep(Schedule("constant", 1.0, {}, "1"))
+    return LineSearchMethod("gd", Steepest(), make_search(o, given))
 
 
 def _newton(o: dict, given: set):
     from optkit.methods.descents import Newton
+    from optkit.methods.searches import make_search
 
-    search = _line_search(o, given, "newton", ("none", "armijo", "wolfe"))
     fallback = o["fallback"]
     if fallback == "auto":
-        fallback = "none" if search is None else "shift"
-    return LineSearchMethod("newton", Newton(fallback=fallback), search or _unit_step())
+        fallback = "none" if o["line_search"] == "none" else "shift"
+    return LineSearchMethod("newton", Newton(fallback=fallback), make_search(o, given))
 
 
 def _trust_region(o: dict, given: set):
     from optkit.methods.trust_region import TrustRegion
 
-    if o["delta0"] > o["delta_max"]:
-        raise OptkitError(f"option delta0 = {o['delta0']:g} exceeds delta_max = {o['delta_max']:g}; "
-                          "allowed: 0 < delta0 ≤ delta_max")
     return TrustRegion(o["subproblem"], o["delta0"], o["delta_max"], o["eta"], o["delta_min"])
 
 
 def _sfn(o: dict, given: set):
     from optkit.methods.descents import SaddleFreeNewton
+    from optkit.methods.searches import make_search
 
-    search = _line_search(o, given, "sfn", ("none", "armijo"))
-    if not o["escape"]:
-        _forbid(given, ["escape_step"], "applies only with escape on", "sfn")
     descent = SaddleFreeNewton(o["damping"], o["krylov_dim"], o["escape"], o["escape_step"])
-    return LineSearchMethod("sfn", descent, search or _unit_step())
+    return LineSearchMethod("sfn", descent, make_search(o, given))
 
 
 def _adam(o: dict, given: set):
@@ -306,7 +132,11 @@ def _adam(o: dict, given: set):
 
 @dataclass(frozen=True)
 class MethodEntry:
-    """One catalogue entry.  ``defaults`` override an option's general default for this method."""
+    """One catalogue entry.
+
+    ``defaults`` override an option's general default for this method; ``choices`` narrow
+    a choice option to the values this method takes (sfn: ``line_search`` none or armijo).
+    """
 
     name: str
     summary: str
@@ -316,20 +146,31 @@ class MethodEntry:
     reference: str
     aliases: tuple[str, ...] = ()
     defaults: dict = field(default_factory=dict)
+    choices: dict = field(default_factory=dict)
     exact: bool = False  # --exact supported
 
     def option_default(self, key: str):
         return self.defaults.get(key, OPTIONS[key].default)
 
+    def option_values(self, key: str) -> tuple:
+        """The enumerated values this method accepts for ``key`` (a choice or a switch), else ()."""
+        return tuple(self.choices.get(key, OPTIONS[key].values))
+
+    def applies_when(self, key: str) -> dict:
+        """``OPTIONS[key].when`` for this method: only its own options, only values it accepts."""
+        return {other: tuple(v for v in needed if v in self.option_values(other))
+                for other, needed in OPTIONS[key].when.items() if other in self.options}
+
+
+_LINE_SEARCH = ("line_search", "alpha0", "c1", "c2", "backtrack")
 
 CATALOGUE: dict[str, MethodEntry] = {e.name: e for e in [
     MethodEntry("gd", "gradient descent: fixed or scheduled step, a line search, or momentum", _gd,
-                ("lr", "schedule", "line_search", "alpha0", "c1", "c2", "backtrack", "momentum", "beta",
-                 "batch_size"),
+                ("lr", "schedule", *_LINE_SEARCH, "momentum", "beta", "batch_size"),
                 "∇f", "N&W §2.2, §3.1; Polyak 1964; Nesterov 1983", exact=True),
     MethodEntry("newton", "Newton–Raphson: pure unit step (default) or damped with a line search", _newton,
-                ("line_search", "alpha0", "c1", "c2", "backtrack", "fallback"),
-                "∇f, ∇²f", "N&W §3.3, Algorithm 3.3", exact=True),
+                (*_LINE_SEARCH, "fallback"), "∇f, ∇²f", "N&W §3.3, Algorithm 3.3",
+                choices={"line_search": ("none", "armijo", "wolfe")}, exact=True),
     MethodEntry("trust-region", "trust region (N&W Alg. 4.1) with a Cauchy, dogleg, Steihaug CG or exact subproblem",
                 _trust_region, ("subproblem", "delta0", "delta_max", "eta", "delta_min"),
                 "∇f, and ∇²f (dogleg, exact) or Hessian-vector products (cg, cauchy)",
@@ -337,13 +178,16 @@ CATALOGUE: dict[str, MethodEntry] = {e.name: e for e in [
     MethodEntry("sfn", "saddle-free Newton: −(|H| + λI)⁻¹g, exact or Krylov (Lanczos) from Hessian-vector products",
                 _sfn, ("line_search", "alpha0", "c1", "backtrack", "damping", "krylov_dim", "escape", "escape_step"),
                 "∇f, and ∇²f (exact) or Hessian-vector products (krylov_dim > 0)",
-                "Dauphin et al. 2014, Algorithm 1", defaults={"line_search": "armijo"}),
+                "Dauphin et al. 2014, Algorithm 1", defaults={"line_search": "armijo"},
+                choices={"line_search": ("none", "armijo")}),
     MethodEntry("adam", "Adam with bias correction (switchable), AMSGrad and AdamW", _adam,
                 ("lr", "schedule", "beta1", "beta2", "eps", "bias_correction", "amsgrad", "weight_decay",
                  "batch_size"),
                 "∇f", "Kingma & Ba 2015, Algorithm 1; Loshchilov & Hutter 2019; Reddi et al. 2018",
                 defaults={"lr": 1e-3}),
 ]}
+
+METHODS = CATALOGUE  # the public name (optkit.METHODS)
 
 
 def method_names() -> list[str]:
@@ -360,7 +204,12 @@ def resolve(name: str) -> MethodEntry:
 
 
 def method_options(entry: MethodEntry, raw: dict) -> tuple[dict, set]:
-    """Validated option values (defaults filled in) and the set of keys the user gave."""
+    """Validated option values (defaults filled in) and the set of keys the user gave.
+
+    Checks, all read from :data:`OPTIONS` and the entry: the option belongs to the method;
+    its type and numeric range; the method's own choices; that it applies with the other
+    values (``when``); bounds naming another option (c₁ < c₂, Δ₀ ≤ Δ_max).
+    """
     values = {key: entry.option_default(key) for key in entry.options}
     given = set()
     for key, value in raw.items():
@@ -373,40 +222,100 @@ def method_options(entry: MethodEntry, raw: dict) -> tuple[dict, set]:
                                   f"{', '.join(owners)}); {entry.name}'s options: {mine}")
             raise OptkitError(f"unknown option {key!r} for {entry.name}; its options: {mine}")
         values[key] = OPTIONS[key].coerce(value, entry.name)
+        allowed = entry.choices.get(key)
+        if allowed is not None and values[key] not in allowed:
+            raise OptkitError(f"{entry.name} takes {OPTIONS[key].flag} {', '.join(allowed)}; "
+                              f"{values[key]!r} does not apply to it")
         given.add(key)
+    check_conditions(OPTIONS, values, given, entry.name, entry.applies_when)
+    check_relations(OPTIONS, values, given, entry.name)
     return values, given
 
 
-def build(name: str, raw_options: dict | None = None):
-    """(entry, method object, validated options, given keys) for a method spec and raw options.
+class Method:
+    """A method with its settings, ready to run any number of problems (``minimize(problem, method)``).
 
-    ``name`` is a method, an alias, a preset or a spec with options (``tr:subproblem=cg``);
-    ``raw_options`` add to (and override) what the spec sets.
+    It holds the catalogue name and the validated options only; every run builds its own
+    step rule from them (:meth:`fresh`), so per-run state (a trust radius, Adam's moments)
+    never leaks from one run into the next, and a method pickles as (name, options) to
+    worker processes.
     """
+
+    def __init__(self, name: str, options: dict, given: frozenset):
+        self.name, self.options, self.given = name, dict(options), frozenset(given)
+        self.settings = self.fresh()  # built once up front, so a bad combination fails here
+
+    @property
+    def entry(self) -> MethodEntry:
+        return CATALOGUE[self.name]
+
+    @property
+    def needs(self) -> frozenset:
+        return self.settings.needs
+
+    @property
+    def canonical(self) -> dict:
+        """``{"method": ..., "options": {...}}``, as :attr:`optkit.methods.specs.MethodSpec.canonical`."""
+        return {"method": self.name, "options": dict(sorted(self.options.items()))}
+
+    def fresh(self):
+        """A new step-rule object (settings, no state yet: ``prepare`` makes the run's state)."""
+        return self.entry.factory(dict(self.options), set(self.given))
+
+    def __reduce__(self):
+        return (Method, (self.name, self.options, self.given))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Method) and self.canonical == other.canonical
+
+    def __hash__(self) -> int:
+        return hash(repr(self.canonical))
+
+    def __repr__(self) -> str:
+        given = ", ".join(f"{k}={self.options[k]!r}" for k in sorted(self.given))
+        return f"Method({self.name!r}{', ' + given if given else ''})"
+
+
+def make_method(spec, **options) -> Method:
+    """A :class:`Method` from a name, alias, preset or spec (``"tr:subproblem=cg"``) and keyword options."""
     from optkit.methods.specs import parse_spec
 
-    spec = parse_spec(name)
-    if spec.is_scipy:
-        raise OptkitError(f"{spec.method} is a SciPy reference: use it in optkit compare, not as an optkit method")
-    entry = CATALOGUE[spec.method]
-    values, given = method_options(entry, {**spec.given, **(raw_options or {})})
-    return entry, entry.factory(values, given), values, given
+    if isinstance(spec, Method):
+        if not options:
+            return spec
+        return make_method(spec.name, **{**{k: spec.options[k] for k in spec.given}, **options})
+    parsed = parse_spec(spec)
+    if parsed.is_scipy:
+        raise OptkitError(f"{parsed.method} is a SciPy reference: use it in optkit compare, not as an optkit method")
+    values, given = method_options(CATALOGUE[parsed.method], {**parsed.given, **options})
+    return Method(parsed.method, values, frozenset(given))
 
 
-def catalogue_records() -> list[dict]:
-    """Plain records for ``optkit methods``."""
-    rows = []
+def build(name, raw_options: dict | None = None):
+    """(entry, a fresh method object, validated options, given keys) for the run of one problem.
+
+    ``name`` is a :class:`Method`, a method, an alias, a preset or a spec with options
+    (``tr:subproblem=cg``); ``raw_options`` add to (and override) what it sets.  The object
+    is new at every call, so its per-run state starts afresh.
+    """
+    method = make_method(name, **(raw_options or {}))
+    return method.entry, method.fresh(), dict(method.options), set(method.given)
+
+
+def catalogue_records() -> dict:
+    """Plain records for ``optkit methods``: methods with their options, presets, and the run's common options."""
+    methods = []
     for e in CATALOGUE.values():
-        rows.append({
+        methods.append({
             "name": e.name, "aliases": list(e.aliases), "summary": e.summary, "needs": e.needs,
             "reference": e.reference, "exact": e.exact,
-            "options": [{"name": k, "flag": OPTIONS[k].flag, "default": e.option_default(k),
-                         "allowed": OPTIONS[k].allowed or (", ".join(OPTIONS[k].choices) if OPTIONS[k].choices else ""),
-                         "help": OPTIONS[k].help} for k in e.options],
+            "options": [option_record(OPTIONS[k], e.option_default(k), e.choices.get(k), e.applies_when(k))
+                        for k in e.options],
         })
-    return rows
-
-METHODS = CATALOGUE  # the public name (optkit.METHODS)
+    presets = [{"name": p.name, "method": p.method, "options": dict(p.options), "spec": p.spec, "summary": p.summary}
+               for p in PRESETS.values()]
+    common = [option_record(spec, spec.default) for spec in COMMON.values()]
+    return {"methods": methods, "presets": presets, "common": common}
 
 
 @dataclass(frozen=True)
@@ -417,6 +326,12 @@ class Preset:
     method: str
     options: dict
     summary: str
+
+    @property
+    def spec(self) -> str:
+        """The same run written as a spec: ``trust-region:subproblem=cg``."""
+        return self.method + "".join(f":{k}={v:g}" if isinstance(v, float) else f":{k}={v}"
+                                     for k, v in self.options.items())
 
 
 PRESETS: dict[str, Preset] = {p.name: p for p in [

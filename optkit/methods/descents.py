@@ -46,6 +46,7 @@ class Steepest:
     """p = −g (N&W §2.2)."""
 
     name = "steepest"
+    columns: tuple = ()  # trace columns (Step.data keys) this descent adds
     needs = frozenset({"grad"})
 
     def prepare(self, problem, ctx) -> None:
@@ -82,6 +83,7 @@ class Newton:
     """
 
     name = "newton"
+    columns: tuple = ("damping",)  # τ of the shifted Hessian, when the fallback shifts
     needs = frozenset({"grad", "hess"})
 
     def __init__(self, fallback: str = "none", singular_tol: float = 1e-12):
@@ -174,6 +176,7 @@ class SaddleFreeNewton:
     """
 
     name = "sfn"
+    columns: tuple = ("damping",)
 
     def __init__(self, damping: float = 1e-3, krylov_dim: int = 0, escape: bool = True, escape_step: float = 1.0):
         self.damping, self.krylov_dim, self.escape, self.escape_step = damping, krylov_dim, escape, escape_step
@@ -283,6 +286,7 @@ class MomentumGD:
 
     needs = frozenset({"grad"})
     monotone = False
+    columns: tuple = ("alpha", "pred", "actual", "step_norm")  # trace columns (Step.data keys), in order
 
     def __init__(self, schedule, beta: float = 0.9, nesterov: bool = False):
         self.schedule, self.beta, self.nesterov = schedule, beta, nesterov

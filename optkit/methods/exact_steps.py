@@ -1,35 +1,59 @@
-"""``--exact``: gradient descent and pure Newton in exact arithmetic, for hand-calculation checks.
+"""Exact step rules (``--exact``): gradient descent and pure Newton in exact arithmetic.
 
 The problem's formula is read by the safe parser into sympy with exact
 literals (0.2 is 1/5), and each iterate is computed exactly:
 
-    gd:      x_{k+1} = x_k − α_k ∇f(x_k)        α_k from the schedule, exactly (1/(k+2) stays a fraction)
+    gd:      x_{k+1} = x_k − α_k ∇f(x_k)        α_k from the schedule, exactly (1/(k+2) stays a fraction;
+                                                 --lr 1/3 is 1/3, read from the text as written)
     newton:  H(x_k) p = −∇f(x_k) (solved exactly, LU), x_{k+1} = x_k + p
 
-Values stay fractions and surds (sqrt(2)/2) as long as no unevaluated
-function remains: cos(0) = 1 and cos(π/3) = 1/2 are exact, but cos(17π/75)
-has no closed form in radicals.  At the first iterate where that happens the
-run says so ("exactness lost at k = 1: …") and continues in floating point
-through the ordinary driver, so one trace holds both parts (course exercise
-E2: the first Newton step (17/15, 68/15) is exact, the rest numeric).
+These are ordinary step rules run by the one loop (``run/driver.py``): the
+rule keeps the exact iterate in its state (:class:`ExactState`) and hands the
+loop its float value, so the measures, the stopping rules and the counters are
+those of the floating-point run of the same method (the exact Hessian counts
+as the ∇²f evaluation the float step would have made).  The exact coordinates
+go to the trace (``Record.exact``).
 
-Exact Newton denominators grow fast (their digit count roughly doubles per
-step): past ``DIGIT_CAP`` digits a coordinate is printed as its decimal value
-with the fraction's size, e.g. ``0.1308746600… (fraction of 512/514 digits)``.
-The run stops exactly when ∇f(x_k) = 0, or when ‖∇f(x_k)‖₂ ≤ gtol, or at max_iter.
+Exactness is lost — said in a note on the trace, after which the same
+catalogue entry continues in floating point — when a value has no closed form
+in radicals (cos(17π/75)), when a fraction exceeds ``MAX_EXACT_DIGITS``
+digits (exact Newton roughly doubles them per step, gd on x⁴ triples them),
+or when one step's sympy work exceeds the budget (``--exact-budget`` seconds;
+simplifying nested radicals can run for hours).
+
+The budget interrupts sympy with SIGALRM in the main thread: sympy is pure
+Python, so the signal's exception lands between two bytecodes of whatever it
+is doing, and nothing is left behind (a forked child would also work, but must
+pickle every exact iterate back and forth and cannot be forked safely from a
+process with threads).  Off the main thread (no signals there), the budget is
+checked after each step instead of interrupting it.
+
+Denominators grow fast: past ``DIGIT_CAP`` digits a coordinate is printed as
+its decimal value with the fraction's size, ``0.1308746600… (fraction of
+512/514 digits)``.  Digits are counted from the bit length, so numbers past
+Python's 4,300-digit int-to-text limit never need converting to text.
 """
 
 from __future__ import annotations
 
+import math
+import signal
+import threading
 import time
+from contextlib import contextmanager
 
 import numpy as np
 
 from optkit.errors import OptkitError
-from optkit.run.results import Record, Result, Status, converged_phrase
+from optkit.run.results import Status, Step
 
 DIGIT_CAP = 40  # numerator + denominator digits beyond which a fraction is printed as a decimal
 MAX_EXACT_DIGITS = 20000  # beyond this, continuing exactly is pointless and slow: switch to floating point
+_LOG10_2 = math.log10(2)
+
+
+class ExactnessLost(Exception):
+    """The next value has no exact form we keep (or took too long); the message says why."""
 
 
 def exact_text(value, cap: int = DIGIT_CAP) -> str:
@@ -37,8 +61,7 @@ def exact_text(value, cap: int = DIGIT_CAP) -> str:
     import sympy as sp
 
     if value.is_Rational:
-        p, q = int(value.p), int(value.q)
-        dp, dq = len(str(abs(p))), len(str(q))
+        dp, dq = _int_digits(int(value.p)), _int_digits(int(value.q))
         if dp + dq <= cap:
             return str(value)
         return f"{_decimal(value)}… (fraction of {dp}/{dq} digits)"
@@ -46,6 +69,14 @@ def exact_text(value, cap: int = DIGIT_CAP) -> str:
     if len(text) <= 3 * cap:
         return text
     return f"{_decimal(value)}… (exact form of {len(text)} characters)"
+
+
+def _int_digits(n: int) -> int:
+    """Decimal digits of |n|, exact below 10¹⁰⁰ and from the bit length above (no int-to-text conversion)."""
+    n = abs(n)
+    if n < 10**100:
+        return len(str(n))
+    return int(n.bit_length() * _LOG10_2) + 1
 
 
 def _decimal(value) -> str:
@@ -56,18 +87,18 @@ def _decimal(value) -> str:
 
 def _digits(value) -> int:
     if value.is_Rational:
-        return len(str(abs(int(value.p)))) + len(str(int(value.q)))
+        return _int_digits(int(value.p)) + _int_digits(int(value.q))
     return len(str(value))
 
 
 def _lost(value) -> str:
-    """'' if value is exact (rational or surd), else the unevaluated function that makes it inexact."""
+    """'' if value is exact (rational or surd), else what makes it inexact (an unevaluated function, ∞)."""
     import sympy as sp
 
-    functions = [a for a in value.atoms(sp.Function)]
-    if functions:
-        return sp.sstr(functions[0])
-    return ""
+    if value.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+        return sp.sstr(value)
+    functions = list(value.atoms(sp.Function))
+    return sp.sstr(functions[0]) if functions else ""
 
 
 def _simplify(value):
@@ -89,14 +120,175 @@ def _exact_number(v):
     return sp.Rational(repr(float(v)))
 
 
-def run_exact(problem, method: str, x0, common: dict, raw: dict) -> Result:
-    """Exact gd (fixed or scheduled step) or pure Newton on a closed-form problem; see the module docstring."""
-    import sympy as sp
+class _BudgetExpired(Exception):
+    pass
 
-    from optkit.methods.catalogue import build
-    from optkit.symbolic.derivatives import sympy_expression
 
-    entry, _, values, given = build(method, raw)  # validates the options as for a normal run
+@contextmanager
+def time_budget(seconds: float | None):
+    """Interrupt the block after ``seconds`` (SIGALRM, main thread; module docstring) with _BudgetExpired."""
+    if seconds is None or threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _BudgetExpired
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class ExactState:
+    """The exact side of a run: the start, the last exact iterate, where exactness was lost and why."""
+
+    def __init__(self, start: list[str]):
+        self.start = start
+        self.x = start
+        self.k = 0
+        self.lost_at: int | None = None
+        self.notes: list[str] = []
+        self.gradient_zero = False
+        self.deadline: float | None = None  # the run's time limit, which also bounds each exact step
+
+    def to_dict(self) -> dict:
+        return {"x": list(self.x), "k": self.k, "lost_at": self.lost_at, "notes": list(self.notes)}
+
+
+class ExactRule:
+    """gd with a fixed or scheduled step, or pure Newton, in exact arithmetic (module docstring).
+
+    ``float_method`` is the same catalogue entry built for floating point: it takes
+    over from the iterate where exactness is lost.
+    """
+
+    def __init__(self, name: str, float_method, schedule, lr, x0, budget: float | None):
+        self.name, self.float_method, self.schedule = name, float_method, schedule
+        self.lr, self.x0, self.budget = lr, x0, budget
+        self.needs = float_method.needs
+        self.monotone = float_method.monotone
+
+    def prepare(self, problem, ctx) -> None:
+        import sympy as sp
+
+        from optkit.symbolic.derivatives import sympy_expression
+
+        if not getattr(problem, "closed_form", False) or problem.formula is None:
+            raise OptkitError(f"--exact needs a closed-form problem (a formula); {problem.name} is written in numpy")
+        self.float_method.prepare(problem, ctx)
+        self.gtol = ctx.gtol
+        self.expr, self.symbols = sympy_expression(problem.formula, problem.variables)
+        self.grad = [sp.diff(self.expr, s) for s in self.symbols]
+        self.hess = (sp.Matrix([[sp.diff(gi, s) for s in self.symbols] for gi in self.grad])
+                     if self.name == "newton" else None)
+        given = self.x0 if self.x0 is not None else problem.x0
+        self.x = [_exact_number(v) for v in given]
+        if len(self.x) != problem.n:
+            raise OptkitError(f"x0 has {len(self.x)} components, expected n = {problem.n}")
+        self.g = None  # exact ∇f at self.x, computed by the step that reached it
+        self.pending = ""  # why the next step cannot be exact
+        self.exact = ExactState([exact_text(v) for v in self.x])
+
+    def step(self, k, x, f, g, oracle) -> Step:
+        if self.exact.lost_at is not None:
+            return self.float_method.step(k, x, f, g, oracle)
+        budget = self.budget
+        if self.exact.deadline is not None:
+            budget = max(1e-3, min(budget or math.inf, self.exact.deadline - time.perf_counter()))
+        started = time.perf_counter()
+        try:
+            if self.pending:
+                raise ExactnessLost(self.pending)
+            with time_budget(budget):
+                outcome = self._exact_step(k)
+            if budget is not None and time.perf_counter() - started > budget:  # off the main thread
+                raise _BudgetExpired
+        except _BudgetExpired:
+            return self._lose(k, x, f, g, oracle, f"one exact step took more than the budget of {budget:.3g} s "
+                                                  "(--exact-budget) in sympy")
+        except ExactnessLost as lost:
+            return self._lose(k, x, f, g, oracle, str(lost))
+        # The step is exact: commit it (outside the budget, so an alarm cannot leave it half done).
+        if self.name == "newton" and not (isinstance(outcome, Step) and outcome.status is Status.CONVERGED):
+            oracle.count("hess")  # the ∇²f evaluation the float step makes
+        if isinstance(outcome, Step):
+            return outcome
+        x_new, data = outcome
+        self.x, self.g = x_new, None
+        texts = [exact_text(v) for v in x_new]
+        self.exact.x, self.exact.k = texts, k + 1
+        self._prepare_next(k + 1, budget - (time.perf_counter() - started) if budget is not None else None)
+        return Step(np.array([float(v) for v in x_new]), data=data, exact=texts)
+
+    def _lose(self, k, x, f, g, oracle, why: str) -> Step:
+        """Exactness is lost at x_k: say so, and let the float method of the same entry take this step."""
+        self.exact.lost_at = k
+        note = f"exactness lost at k = {k}: {why}; continuing in floating point"
+        self.exact.notes.append(note)
+        step = self.float_method.step(k, x, f, g, oracle)
+        step.note = "; ".join(filter(None, [note, step.note]))
+        return step
+
+    def _prepare_next(self, k: int, budget: float | None) -> None:
+        """∇f at the new iterate x_k, exactly (for the next step, and to know whether it is exactly zero)."""
+        if max(_digits(v) for v in self.x) > MAX_EXACT_DIGITS:
+            self.pending = f"exact fractions exceed {MAX_EXACT_DIGITS} digits"
+            return
+        try:
+            with time_budget(max(budget, 1e-3) if budget is not None else None):
+                g = self._exact_values(self.grad, "∇f", k)
+        except ExactnessLost as lost:
+            self.pending = str(lost)
+            return
+        except _BudgetExpired:
+            self.pending = f"∇f at x_{k} was not found exactly within the budget (--exact-budget)"
+            return
+        self.g = g
+        self.exact.gradient_zero = all(v == 0 for v in g)
+
+    def _exact_step(self, k):
+        """(x_{k+1}, step data) in exact arithmetic, or a Step that ends the run; changes no state."""
+        import sympy as sp
+
+        g_k = self.g if self.g is not None else self._exact_values(self.grad, "∇f", k)
+        if all(v == 0 for v in g_k):  # the float gradient was above gtol: say what exact arithmetic knows
+            self.exact.gradient_zero = True
+            return Step(np.array([float(v) for v in self.x]), status=Status.CONVERGED, measure=0.0,
+                        tol=self.gtol, detail="∇f = 0 exactly")
+        if self.name == "gd":
+            self.schedule(k)  # the float schedule's validation: a zero, negative or infinite step is refused
+            alpha = self.schedule.exact(k, lr=self.lr)
+            if _lost(alpha):
+                raise ExactnessLost(f"α_{k} = {sp.sstr(alpha)}")
+            x_new = [_simplify(xi - alpha * gi) for xi, gi in zip(self.x, g_k)]
+            return x_new, {"alpha": float(alpha), "alpha_exact": exact_text(alpha), "trials": 0,
+                           "pred": float(alpha * sum(gi * gi for gi in g_k))}
+        H = self.hess.xreplace(dict(zip(self.symbols, self.x)))
+        inexact = next((w for w in map(_lost, H) if w), "")
+        if inexact:
+            raise ExactnessLost(f"the Hessian involves {inexact}, which has no closed form in radicals")
+        if H.det() == 0:
+            return Step(np.array([float(v) for v in self.x]), status=Status.SINGULAR_HESSIAN, measure=0.0,
+                        tol=0.0, data={"alpha": 1.0})
+        p = H.LUsolve(sp.Matrix([-gi for gi in g_k]))
+        x_new = [_simplify(xi + pi) for xi, pi in zip(self.x, p)]
+        return x_new, {"alpha": 1.0, "trials": 0, "pred": float(-sum(gi * pi for gi, pi in zip(g_k, p)))}
+
+    def _exact_values(self, expressions, what: str, k: int) -> list:
+        values = [_simplify(e.xreplace(dict(zip(self.symbols, self.x)))) for e in expressions]
+        inexact = next((w for w in map(_lost, values) if w), "")
+        if inexact:
+            raise ExactnessLost(f"{what} at x_{k} involves {inexact}, which has no closed form in radicals")
+        return values
+
+
+def exact_method(entry, float_method, values: dict, given: set, lr_text, x0, budget: float | None) -> ExactRule:
+    """The exact step rule for a catalogue entry and its validated options (or a one-line refusal)."""
     if not entry.exact:
         raise OptkitError(f"--exact supports gd and newton; {entry.name} has no exact mode")
     if entry.name == "gd" and (values["line_search"] != "none" or values["momentum"] != "none"
@@ -105,142 +297,10 @@ def run_exact(problem, method: str, x0, common: dict, raw: dict) -> Result:
                           "or mini-batches)")
     if entry.name == "newton" and (values["line_search"] != "none" or values["fallback"] not in ("auto", "none")):
         raise OptkitError("--exact supports pure Newton only (unit step, no line search or fallback)")
-    if not getattr(problem, "closed_form", False) or problem.formula is None:
-        raise OptkitError(f"--exact needs a closed-form problem (a formula); {problem.name} is written in numpy")
-    if len(x0) != problem.n:
-        raise OptkitError(f"x0 has {len(x0)} components, expected n = {problem.n}")
-    schedule = None
+    schedule, lr = None, None
     if entry.name == "gd":
         from optkit.methods.schedules import make_schedule
 
         schedule = make_schedule(values["schedule"], values["lr"], lr_given="lr" in given)
-
-    start = time.perf_counter()
-    expr, symbols = sympy_expression(problem.formula, problem.variables)
-    grad = [sp.diff(expr, s) for s in symbols]
-    hess = sp.Matrix([[sp.diff(gi, s) for s in symbols] for gi in grad]) if entry.name == "newton" else None
-    x = [_exact_number(v) for v in x0]
-    counts = {"f": 0, "grad": 0, "hess": 0, "hvp": 0}
-    records: list[Record] = []
-    notes: list[str] = []
-    gtol, max_iter = common["gtol"], common["max_iter"]
-    status, measure, tol, detail = None, None, None, ""
-    lost_at = None
-    k = 0
-    while True:
-        at = dict(zip(symbols, x))
-        f_k = _simplify(expr.xreplace(at))
-        g_k = [_simplify(gi.xreplace(at)) for gi in grad]
-        counts["f"] += 1
-        counts["grad"] += 1
-        xf = np.array([float(v) for v in x])
-        gf = np.array([float(v) for v in g_k])
-        record = Record(k, xf.tolist(), float(f_k), float(np.linalg.norm(gf)), float(np.linalg.norm(xf)),
-                        exact=[exact_text(v) for v in x], eigenvalues=_eigenvalues(problem, xf))
-        records.append(record)
-        inexact = next((w for w in (_lost(v) for v in [*g_k, f_k]) if w), "")
-        if inexact:
-            lost_at = k
-            notes.append(f"exactness lost at k = {k}: the values involve {inexact}, which has no closed form in "
-                         f"radicals; continuing in floating point")
-            break
-        if all(v == 0 for v in g_k):
-            status, measure, tol = Status.CONVERGED, 0.0, gtol
-            break
-        if record.grad_norm <= gtol:
-            status, measure, tol = Status.CONVERGED, record.grad_norm, gtol
-            break
-        if k >= max_iter:
-            status, measure, tol = Status.MAX_ITER, k, max_iter
-            break
-        if max(_digits(v) for v in x) > MAX_EXACT_DIGITS:
-            lost_at = k
-            notes.append(f"exact fractions exceed {MAX_EXACT_DIGITS} digits at k = {k}; continuing in floating point")
-            break
-        if entry.name == "gd":
-            alpha = schedule.exact(k)
-            if _lost(alpha):
-                lost_at = k
-                notes.append(f"exactness lost at k = {k}: α_{k} = {sp.sstr(alpha)}; continuing in floating point")
-                break
-            x_new = [_simplify(xi - alpha * gi) for xi, gi in zip(x, g_k)]
-            record.data = {"alpha": float(alpha), "alpha_exact": exact_text(alpha),
-                           "pred": float(alpha * sum(gi * gi for gi in g_k))}
-        else:
-            H = hess.xreplace(at)
-            counts["hess"] += 1
-            if any(_lost(h) for h in H):
-                lost_at = k
-                notes.append(f"exactness lost at k = {k}: the Hessian involves {next(_lost(h) for h in H if _lost(h))}; "
-                             "continuing in floating point")
-                break
-            if H.det() == 0:
-                status, measure, tol = Status.SINGULAR_HESSIAN, 0.0, 0.0
-                break
-            p = H.LUsolve(sp.Matrix([-gi for gi in g_k]))
-            x_new = [_simplify(xi + pi) for xi, pi in zip(x, p)]
-            record.data = {"alpha": 1.0, "pred": float(-sum(gi * pi for gi, pi in zip(g_k, p)))}
-        record.data["actual"] = None
-        x = x_new
-        k += 1
-        f_next = expr.xreplace(dict(zip(symbols, x)))
-        if not _lost(f_next):
-            record.data["actual"] = float(f_k - f_next)
-        else:  # f(x_{k+1}) is not exact, but the actual decrease is still worth showing
-            record.data["actual"] = float(f_k) - problem.f(np.array([float(v) for v in x]))
-
-    if lost_at is not None:
-        return _continue_in_floats(problem, entry.name, raw, common, records, counts, notes, x, start)
-    from optkit.stationary.point import classify_point
-
-    last = records[-1]
-    xf = np.array(last.x)
-    g_last = problem.grad(xf)
-    cl = classify_point(g_last, problem.hess(xf), gtol=gtol).to_dict()
-    message = status.message(measure, tol, detail)
-    if status is Status.CONVERGED:
-        message = f"{converged_phrase(cl)}: {message}" + (" (∇f = 0 exactly)" if measure == 0 else "")
-    return Result(problem.name, entry.name, {**values, **common, "exact": True}, status, message, last.x, last.f,
-                  last.grad_norm, k, counts, cl, records, time.perf_counter() - start, [], problem.n,
-                  records[0].x, list(problem.variables), [],
-                  exact={"x": list(last.exact), "notes": notes, "lost_at": None})
-
-
-def _continue_in_floats(problem, method, raw, common, records, counts, notes, x, start) -> Result:
-    """The floating-point rest of a run whose exactness was lost at the last exact record."""
-    from optkit.run.driver import minimize
-
-    k0 = records[-1].k
-    xf = np.array([float(v) for v in x])
-    rest_common = dict(common)
-    rest_common["max_iter"] = max(0, common["max_iter"] - k0)
-    rest = minimize(problem, method, xf, options={**raw, **rest_common})
-    first = rest.trace[0]
-    records[-1].data = first.data
-    records[-1].note = first.note
-    for r in rest.trace[1:]:
-        r.k += k0
-        records.append(r)
-    for key in counts:
-        counts[key] += rest.evaluations[key]
-    rest.trace = records
-    rest.iterations += k0
-    if rest.status is Status.MAX_ITER:
-        rest.message = Status.MAX_ITER.message(rest.iterations, common["max_iter"])
-    rest.evaluations = counts
-    rest.options = {**rest.options, "max_iter": common["max_iter"], "exact": True}
-    # the exactness notes live in rest.exact["notes"]
-    rest.x0 = records[0].x
-    rest.wall_time = time.perf_counter() - start
-    rest.exact = {"x": None, "notes": notes, "lost_at": k0}
-    return rest
-
-
-def _eigenvalues(problem, x: np.ndarray):
-    if problem.n > 10 or not problem.has_hessian:
-        return None
-    H = problem.hess(x)
-    if not np.all(np.isfinite(H)):
-        return None
-    return np.linalg.eigvalsh(0.5 * (H + H.T)).tolist()
-
+        lr = _exact_number(lr_text) if isinstance(lr_text, str) else None
+    return ExactRule(entry.name, float_method, schedule, lr, x0, budget)

@@ -109,8 +109,12 @@ class Schedule:
 
         return compile_expression(self.formula, ["k"])
 
-    def exact(self, k: int):
-        """α_k as an exact sympy number (formula literals are exact: 0.1 is 1/10)."""
+    def exact(self, k: int, lr=None):
+        """α_k as an exact sympy number (formula literals are exact: 0.1 is 1/10).
+
+        ``lr``: α₀ as an exact number when the user wrote it as text (--lr 1/3), else
+        the float α₀ is read by its shortest repr (0.1 is 1/10).
+        """
         import sympy as sp
 
         kk = sp.Integer(k)
@@ -118,7 +122,7 @@ class Schedule:
             from optkit.symbolic.grammar import to_sympy
 
             return to_sympy(self.formula, {"k": kk})
-        a0 = _exact(self.lr)
+        a0 = _exact(self.lr) if lr is None else lr
         p = {key: _exact(v) for key, v in self.params.items()}
         if self.name == "constant":
             return a0

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -65,6 +66,7 @@ class FixedStep:
     name = "fixed"
     needs: frozenset = frozenset()
     monotone = False  # f may increase
+    columns: tuple = ()  # trace columns this search adds (Step.data keys)
 
     def __init__(self, schedule):
         self.schedule = schedule
@@ -88,6 +90,7 @@ class Armijo:
     name = "armijo"
     needs: frozenset = frozenset()
     monotone = True
+    columns: tuple = ("trials",)  # trace columns this search adds (Step.data keys)
 
     def __init__(self, alpha0: float = 1.0, c1: float = 1e-4, rho: float = 0.5, max_trials: int = 60,
                  alpha_min: float = 1e-16):
@@ -136,6 +139,7 @@ class StrongWolfe:
     name = "wolfe"
     needs: frozenset = frozenset()
     monotone = True
+    columns: tuple = ("trials",)  # trace columns this search adds (Step.data keys)
 
     def __init__(self, alpha0: float = 1.0, c1: float = 1e-4, c2: float = 0.9, alpha_max: float = 1e10,
                  max_trials: int = 50):
@@ -240,6 +244,7 @@ class ExactQuadratic:
     name = "exact"
     needs: frozenset = frozenset({"hvp"})
     monotone = True
+    columns: tuple = ()  # trace columns this search adds (Step.data keys)
 
     def prepare(self, problem) -> None:
         reason = quadratic_refusal(problem)
@@ -292,3 +297,41 @@ def quadratic_refusal(problem) -> str:
     if any(not np.allclose(h, hessians[0], rtol=0, atol=1e-12 * scale) for h in hessians[1:]):
         return f"the Hessian of {name} is not constant"
     return ""
+
+
+# ---------------------------------------------------------------- the registry
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    """One value of ``--line-search``: the options it reads and how it is built from validated options."""
+
+    name: str
+    summary: str
+    options: tuple[str, ...]
+    build: Any  # (options: dict, given: set) -> search object
+
+
+def _fixed_or_unit(o: dict, given: set):
+    """``none``: α_k from ``lr`` and ``schedule`` where the method has them (gd), else the unit step (Newton)."""
+    from optkit.methods.schedules import Schedule, make_schedule
+
+    if "lr" in o:
+        return FixedStep(make_schedule(o["schedule"], o["lr"], lr_given="lr" in given))
+    return FixedStep(Schedule("constant", 1.0, {}, "1"))
+
+
+SEARCHES: dict[str, SearchKind] = {s.name: s for s in [
+    SearchKind("none", "fixed or scheduled step (unit step for Newton-type descents)", ("lr", "schedule"),
+               _fixed_or_unit),
+    SearchKind("armijo", "backtracking, N&W Algorithm 3.1", ("alpha0", "c1", "backtrack"),
+               lambda o, given: Armijo(alpha0=o["alpha0"], c1=o["c1"], rho=o["backtrack"])),
+    SearchKind("wolfe", "strong Wolfe, N&W Algorithms 3.5 and 3.6", ("alpha0", "c1", "c2"),
+               lambda o, given: StrongWolfe(alpha0=o["alpha0"], c1=o["c1"], c2=o["c2"])),
+    SearchKind("exact", "α = −gᵀp / pᵀHp on a quadratic", (), lambda o, given: ExactQuadratic()),
+]}
+
+
+def make_search(o: dict, given: set):
+    """The search named by ``o["line_search"]`` (validated by the catalogue before it gets here)."""
+    return SEARCHES[o["line_search"]].build(o, given)

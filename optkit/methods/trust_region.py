@@ -39,6 +39,8 @@ _EPS = float(np.finfo(float).eps)
 class TrustRegion:
     name = "trust-region"
     monotone = True
+    #: trace columns (Step.data keys; "actual" is the driver's f(x) − f(x + p)), in display order
+    columns: tuple = ("pred", "actual", "delta", "rho", "accepted", "step_norm", "lambda")
 
     def __init__(self, subproblem: str = "exact", delta0: float = 1.0, delta_max: float = 1000.0,
                  eta: float = 0.15, delta_min: float = 1e-12):

@@ -5,11 +5,18 @@ tags, source, dimension (fixed, or scalable with a default n), parameters and a
 ``build(n, **params)`` function.  :meth:`ProblemDefinition.instantiate` turns it
 into a :class:`Problem` of one dimension, whose every evaluation is counted in
 ``problem.counts`` so methods can report their work.
+
+``problem.counts`` is optkit's ONE evaluation counter: every f, ∇f, ∇²f and
+Hv evaluation ticks it, except inside ``with problem.counts.paused():`` —
+the driver's diagnostics (eigenvalues for the trace, the end-point
+classification), which are not the method's work.  A run reports the
+difference of the counter before and after it.
 """
 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
@@ -22,13 +29,34 @@ KINDS = ("minimum", "maximum", "saddle", "degenerate")
 
 @dataclass
 class EvalCounts:
+    """The evaluation counter of one problem (f, ∇f, ∇²f, Hv); see the module docstring."""
+
     f: int = 0
     grad: int = 0
     hess: int = 0
     hvp: int = 0
+    _paused: int = field(default=0, repr=False, compare=False)
+
+    def tick(self, what: str) -> None:
+        """Count one evaluation of ``what`` (f, grad, hess or hvp) unless counting is paused."""
+        if not self._paused:
+            setattr(self, what, getattr(self, what) + 1)
+
+    @contextmanager
+    def paused(self):
+        """Evaluations inside this block are not counted (diagnostics, not the method's work)."""
+        self._paused += 1
+        try:
+            yield
+        finally:
+            self._paused -= 1
 
     def as_dict(self) -> dict[str, int]:
         return {"f": self.f, "grad": self.grad, "hess": self.hess, "hvp": self.hvp}
+
+    def since(self, before: dict[str, int]) -> dict[str, int]:
+        """Evaluations counted since the snapshot ``before = counts.as_dict()``."""
+        return {key: value - before[key] for key, value in self.as_dict().items()}
 
     def reset(self) -> None:
         self.f = self.grad = self.hess = self.hvp = 0
@@ -100,6 +128,14 @@ class Problem:
     def has_hessian(self) -> bool:
         return self._fns.hess is not None
 
+    def provides(self, what: str) -> bool:
+        """Whether the problem can evaluate ``what``: f, grad, hess or hvp (from its own product or H)."""
+        if what == "hess":
+            return self._fns.hess is not None
+        if what == "hvp":
+            return self._fns.hvp is not None or self._fns.hess is not None
+        return True
+
     def _batch_kw(self, batch):
         if batch is None:
             return {}
@@ -108,25 +144,25 @@ class Problem:
         return {"batch": batch}
 
     def f(self, x, batch=None) -> float:
-        self.counts.f += 1
+        self.counts.tick("f")
         with np.errstate(all="ignore"):
             return float(self._fns.f(np.asarray(x, dtype=float), **self._batch_kw(batch)))
 
     def grad(self, x, batch=None) -> np.ndarray:
-        self.counts.grad += 1
+        self.counts.tick("grad")
         with np.errstate(all="ignore"):
             return np.asarray(self._fns.grad(np.asarray(x, dtype=float), **self._batch_kw(batch)), dtype=float)
 
     def hess(self, x) -> np.ndarray:
         if self._fns.hess is None:
             raise OptkitError(f"problem {self.name} provides no Hessian")
-        self.counts.hess += 1
+        self.counts.tick("hess")
         with np.errstate(all="ignore"):
             return np.asarray(self._fns.hess(np.asarray(x, dtype=float)), dtype=float)
 
     def hvp(self, x, v) -> np.ndarray:
         """H(x)·v; from the problem's own product when it has one (no n×n matrix is formed)."""
-        self.counts.hvp += 1
+        self.counts.tick("hvp")
         x, v = np.asarray(x, dtype=float), np.asarray(v, dtype=float)
         with np.errstate(all="ignore"):
             if self._fns.hvp is not None:

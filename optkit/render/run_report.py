@@ -12,13 +12,23 @@ from rich.table import Table
 
 from optkit.render.output import csv_text, fmt
 
-# step-data keys in display order: (key, column header)
+# column headers of step-data keys; the record's "columns" (declared by the method) say which and in
+# what order; this order is used only for records saved before they carried "columns"
 STEP_COLUMNS = [
     ("alpha", "α"), ("trials", "trials"), ("pred", "pred. decrease"), ("actual", "actual decrease"),
     ("delta", "Δ"), ("rho", "ρ"), ("accepted", "accepted"), ("step_norm", "‖step‖"), ("lambda", "λ (TR)"),
     ("damping", "damping"), ("m_hat", "m̂"), ("v_hat", "v̂"), ("eff_lr", "α/(√v̂+ε)"),
 ]
 FIRST, LAST = 10, 5  # rows shown around the elision line by default
+
+
+_LABELS = dict(STEP_COLUMNS)
+
+
+def _step_columns(record: dict) -> list[str]:
+    """The step-data keys the method declared (``record["columns"]``) that some trace row holds."""
+    declared = record.get("columns") or [k for k, _ in STEP_COLUMNS]
+    return [k for k in declared if any(k in r for r in record["trace"])]
 
 
 def _x_columns(record: dict) -> tuple[list[str], bool]:
@@ -82,10 +92,10 @@ def iterations_table(record: dict, every: int | None = None, show_all: bool = Fa
             table.add_column("‖x‖₂", justify="right", no_wrap=True, min_width=10)
     table.add_column("f", justify="right", no_wrap=True, min_width=10)
     table.add_column("‖g‖₂", justify="right")
-    keys = [(k, label) for k, label in STEP_COLUMNS if any(k in r for r in trace)]
+    keys = [(k, _LABELS.get(k, k)) for k in _step_columns(record)]
     if any(r.get("alpha_exact") for r in trace):  # exact mode: α as a fraction
         keys = [("alpha_exact", "α") if k == "alpha" else (k, label) for k, label in keys]
-    if not any(r.get("trials") for r in trace):  # fixed steps: no trials to show
+    if not record.get("columns") and not any(r.get("trials") for r in trace):  # old records: no trials to show
         keys = [(k, label) for k, label in keys if k != "trials"]
     for _, label in keys:
         table.add_column(label, justify="right")
@@ -166,8 +176,10 @@ def summary_table(record: dict) -> Table:
         last = record["trace"][-1] if record["trace"] else {}
         table.add_row("Final x", f"first coordinates ({', '.join(fmt(v, 6) for v in x[:4])}, …), "
                                  f"‖x‖₂ = {fmt(last.get('x_norm'), 8)}")
-    if record.get("exact") and record["exact"].get("x"):
-        table.add_row("Final x (exact)", "(" + ", ".join(record["exact"]["x"]) + ")")
+    exact = record.get("exact") or {}
+    if exact.get("x"):
+        label = "Final x (exact)" if exact.get("lost_at") is None else f"Last exact x (k = {exact.get('k')})"
+        table.add_row(label, "(" + ", ".join(exact["x"]) + ")")
     table.add_row("Final f", fmt(record["f"], 12))
     table.add_row("Final ‖g‖₂", fmt(record["grad_norm"], 4))
     c = record.get("classification")
@@ -186,6 +198,10 @@ def summary_table(record: dict) -> Table:
     table.add_row("Wall time", f"{record['wall_time']:.4g} s")
     for note in record.get("notes", []):
         table.add_row("Note", note)
+    if record.get("trace_thinning"):
+        thin = record["trace_thinning"]
+        table.add_row("Trace", f"thinned: {thin['kept']} of {record['iterations'] + 1} records kept (the first and "
+                               f"last 1,000 and every {thin['every']}-th between)")
     if record.get("exact"):
         for note in record["exact"].get("notes", []):
             table.add_row("Exact", note)
@@ -197,9 +213,9 @@ def trace_csv(record: dict) -> str:
     n_x = len(trace[0]["x"]) if trace else 0
     names = list(record.get("variables") or [])[:n_x]
     names += [f"x{i + 1}" for i in range(len(names), n_x)]
-    keys = [k for k, _ in STEP_COLUMNS if any(k in r for r in trace)]
+    keys = _step_columns(record)
     extra = sorted({k for r in trace for k in r} - {"k", "x", "f", "grad_norm", "x_norm", "eigenvalues", "note",
-                                                    "exact", "x_truncated", *keys})
+                                                    "exact", "x_truncated", "grad", "direction", *keys})
     keys += extra
     header = ["k", *names, "x_norm", "f", "grad_norm", *keys, "eigenvalues", "note"]
     rows = []

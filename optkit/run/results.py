@@ -60,6 +60,7 @@ class Status(Enum):
     RADIUS_FLOOR = "trust radius fell below its floor: Δ = {measure} < {tol}"
     LINE_SEARCH_FAILED = "line search failed: {detail}"
     DIVERGING = "no stationary point reached; iterates diverging: ‖x‖₂ = {measure} > {tol}"
+    VANISHING_UNBOUNDED = ("gradient vanishing along an unbounded path; no stationary point reached ({detail})")
     DIVERGING_TREND = ("no stationary point reached; iterates diverging: f still falling while ‖g‖₂ shrinks "
                        "and ‖x‖₂ grows ({detail})")
     CALLBACK = "stopped by the callback"
@@ -111,7 +112,7 @@ def outcome_of(status: Status, classification: dict | None) -> str:
             return kind
         behaves = (classification or {}).get("degenerate_behaviour")
         return behaves if behaves in ("minimum", "maximum", "saddle") else "degenerate"
-    if status in (Status.DIVERGING, Status.DIVERGING_TREND):
+    if status in (Status.DIVERGING, Status.DIVERGING_TREND, Status.VANISHING_UNBOUNDED):
         return "diverging"
     if status.name in _FAILED:
         return "failed"
@@ -129,6 +130,8 @@ class Step:
     accepted  False for a rejected trust-region step
     data      step data for the trace: alpha, trials, delta, rho, damping, pred, ...
     status    set when the method ends the run (singular Hessian, line-search failure, ...)
+    direction the search direction p_k, when the method has one (else the trace records x_{k+1} − x_k)
+    exact     exact arithmetic (``--exact``): the new iterate's coordinates as exact text
     """
 
     x: np.ndarray
@@ -141,6 +144,8 @@ class Step:
     tol: Any = None
     detail: str = ""
     note: str = ""
+    direction: np.ndarray | None = None
+    exact: list[str] | None = None
 
 
 @dataclass
@@ -150,7 +155,9 @@ class Record:
     ``data`` holds the step from x_k to x_{k+1} (empty on the last record);
     ``x`` holds every coordinate for n ≤ 1000, else the first ten
     (``x_norm`` is always exact).  ``exact`` carries exact coordinates as text
-    in ``--exact`` mode.
+    in ``--exact`` mode.  ``grad`` (∇f(x_k)) and ``direction`` (the search
+    direction from x_k, or the step x_{k+1} − x_k where the method names none)
+    are kept for n ≤ 10 (conventions, "Traces").
     """
 
     k: int
@@ -163,9 +170,15 @@ class Record:
     note: str = ""
     exact: list[str] | None = None
     x_truncated: bool = False
+    grad: list[float] | None = None
+    direction: list[float] | None = None
 
     def to_dict(self) -> dict:
         d = {"k": self.k, "x": list(self.x), "f": self.f, "grad_norm": self.grad_norm, "x_norm": self.x_norm}
+        if self.grad is not None:
+            d["grad"] = list(self.grad)
+        if self.direction is not None:
+            d["direction"] = list(self.direction)
         d.update(_plain(self.data))
         d["eigenvalues"] = self.eigenvalues
         d["note"] = self.note
@@ -177,12 +190,14 @@ class Record:
 
     @classmethod
     def from_dict(cls, d: dict) -> "Record":
-        known = {"k", "x", "f", "grad_norm", "x_norm", "eigenvalues", "note", "exact", "x_truncated"}
+        known = {"k", "x", "f", "grad_norm", "x_norm", "eigenvalues", "note", "exact", "x_truncated", "grad",
+                 "direction"}
         data = {key: value for key, value in d.items() if key not in known}
         return cls(k=int(d["k"]), x=[_float(v) for v in d["x"]], f=_float(d["f"]),
                    grad_norm=_float(d["grad_norm"]), x_norm=_float(d.get("x_norm", "nan")), data=data,
                    eigenvalues=None if d.get("eigenvalues") is None else [_float(v) for v in d["eigenvalues"]],
-                   note=d.get("note", ""), exact=d.get("exact"), x_truncated=bool(d.get("x_truncated", False)))
+                   note=d.get("note", ""), exact=d.get("exact"), x_truncated=bool(d.get("x_truncated", False)),
+                   grad=_floats(d.get("grad")), direction=_floats(d.get("direction")))
 
 
 @dataclass
@@ -228,7 +243,9 @@ class Result:
     x0: list[float] = field(default_factory=list)
     variables: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    exact: dict | None = None  # --exact: final exact coordinates and where exactness was lost
+    exact: dict | None = None  # --exact: the last exact iterate (x, k), where exactness was lost, notes
+    trace_thinning: dict | None = None  # {kept, every} when a long trace was thinned (run/trace.py)
+    columns: list[str] = field(default_factory=list)  # the method's trace columns (Step.data keys), in order
 
     @property
     def outcome(self) -> str:
@@ -258,7 +275,8 @@ class Result:
             "iterations": self.iterations, "evaluations": dict(self.evaluations),
             "classification": self.classification, "measures": [m.to_dict() for m in self.measures],
             "wall_time": self.wall_time, "n": self.n, "x0": list(self.x0), "variables": list(self.variables),
-            "notes": list(self.notes), "exact": self.exact,
+            "notes": list(self.notes), "exact": self.exact, "trace_thinning": self.trace_thinning,
+            "columns": list(self.columns),
             "trace": [r.to_dict() for r in self.trace],
         }
 
@@ -272,13 +290,18 @@ class Result:
             trace=[Record.from_dict(r) for r in d.get("trace", [])], wall_time=_float(d.get("wall_time", 0.0)),
             measures=[Measure.from_dict(m) for m in d.get("measures", [])], n=int(d.get("n", len(d["x"]))),
             x0=[_float(v) for v in d.get("x0", [])], variables=list(d.get("variables", [])),
-            notes=list(d.get("notes", [])), exact=d.get("exact"),
+            notes=list(d.get("notes", [])), exact=d.get("exact"), trace_thinning=d.get("trace_thinning"),
+            columns=list(d.get("columns", [])),
         )
 
 
 def _float(value) -> float:
     """Floats, including the strings 'nan', 'inf', '-inf' that the JSON writer uses."""
     return float(value)
+
+
+def _floats(values) -> list[float] | None:
+    return None if values is None else [_float(v) for v in values]
 
 
 def _plain(value):
