@@ -117,3 +117,19 @@ def test_closed_pipe_exits_0_quietly(command, tmp_path):
     proc.stderr.close()
     assert proc.wait(timeout=corpus.HANG_SECONDS) == 0, err
     assert err == ""
+
+
+def test_sizes_are_refused_by_what_would_be_allocated():
+    """n = 10⁶ vectors fit (Hessian-vector runs stay possible); its dense Hessian (8 TB) does not."""
+    from optkit.errors import OptkitError
+    from optkit.problems.problem import check_dense_hessian, machine_memory
+    from optkit.problems.registry import Registry
+
+    assert machine_memory() < 8e12 * 4  # the premise: no test machine holds four dense 10⁶×10⁶ Hessians
+    problem = Registry.default().get("rosenbrock").instantiate(10**6)
+    assert problem.n == 10**6
+    with pytest.raises(OptkitError, match=r"1000000×1000000 Hessian .* needs 8 TB.*limit"):
+        check_dense_hessian(problem.n, problem.name)
+    if machine_memory() / 4 < 128e9:  # 16 vectors of 10⁹ doubles: beyond a quarter of any usual machine
+        with pytest.raises(OptkitError, match=r"n = 1000000000 .* needs 128 GB.*limit"):
+            Registry.default().get("rosenbrock").instantiate(10**9)
