@@ -57,7 +57,7 @@ def run_in_process(case: corpus.Case, root: Path):
 
 
 def _param(case: corpus.Case):
-    marks = []
+    marks = [pytest.mark.slow] if case.slow or case.args[0] == "classify" else []
     if case.owner:
         marks.append(pytest.mark.xfail(strict=False, reason=f"owned by {case.owner}"))
     return pytest.param(case, id=case.id, marks=marks)

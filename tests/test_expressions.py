@@ -130,6 +130,7 @@ def _deep(depth: int, kind: str) -> str:
     return opener * depth + "x" + closer * depth
 
 
+@pytest.mark.slow
 @given(st.recursive(_leaf, _combine, max_leaves=12) | st.builds(
     _deep, st.integers(1, 1500), st.sampled_from(["power", "sum", "call", "paren", "neg"])))
 def test_fuzz_huge_exponents_and_deep_nesting_parse_or_fail_cleanly(text):

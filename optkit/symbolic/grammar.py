@@ -14,11 +14,8 @@ can be
   polynomials and exact arithmetic.
 
 Number literals are kept exactly (``0.68`` is the fraction 17/25), so exact
-modes see the formula the user wrote.  A number is written in decimal:
-``12``, ``-1.5``, ``2.5e-3``; hexadecimal (``0x10``), octal, binary, ``1_000``
-and complex literals are refused, and so is a literal outside double
-precision's range (about 1e-324 to 1.8e308), which is judged from its digits
-and exponent *before* any arithmetic, so ``1e-100000000`` is refused at once.
+modes see the formula the user wrote; :mod:`optkit.symbolic.literals` decides
+which literals are numbers (decimal finite doubles, judged before any arithmetic).
 
 What is accepted is bounded whatever its source (the user, a problem file or
 the derivative cache): text length, nesting depth (:data:`MAX_DEPTH`), constant
@@ -30,7 +27,6 @@ from __future__ import annotations
 
 import ast
 import math
-import re
 import warnings
 from dataclasses import dataclass
 from fractions import Fraction
@@ -39,15 +35,12 @@ from typing import Callable, Sequence, Union
 import numpy as np
 
 from optkit.errors import OptkitError
+from optkit.symbolic.literals import LiteralError, exact_literal
 
 MAX_TEXT_LENGTH = 4000  # user text; derivative programs are parsed with a larger limit
 MAX_EXPONENT = 1000  # a constant exponent beyond this is refused: sympy would hang on 9**9**9
 MAX_DEPTH = 200  # nesting levels (a chain a+b+c+... counts one level per operator): recursion stays bounded
 MAX_DEPTH_INTERNAL = 400  # derivative programs printed by sympy may nest deeper than what a user types
-#: Decimal magnitude of the most significant digit a literal may have: doubles reach 1.8e308 and,
-#: subnormal, 4.9e-324.  Beyond these the literal is refused before its exact value is built.
-_MAX_MAGNITUDE, _MIN_MAGNITUDE = 308, -324
-_DECIMAL = re.compile(r"(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
 
 
 class ExpressionError(OptkitError):
@@ -193,7 +186,10 @@ class _Checker:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ExpressionError(f"{_describe(node)} is not allowed in a formula; only real numbers are")
-        return Num(exact_literal(self._segment(node)))
+        try:
+            return Num(exact_literal(self._segment(node)))
+        except LiteralError as exc:
+            raise ExpressionError(str(exc)) from None
 
     def visit_Name(self, node: ast.Name) -> Node:
         name = node.id
@@ -248,43 +244,6 @@ class _Checker:
 
     def _segment(self, node: ast.AST) -> str:
         return ast.get_source_segment(self.source, node) or repr(getattr(node, "value", ""))
-
-
-def exact_literal(literal: str) -> Fraction:
-    """The exact value of a decimal literal, refused when it is no finite double.
-
-    The magnitude is read from the digits and the exponent first, so a literal such as
-    ``1e-100000000`` is refused without computing 10**100000000.
-    """
-    shown = literal if len(literal) <= 30 else f"{literal[:12]}...{literal[-6:]} ({len(literal)} characters)"
-    if literal[:2].lower() in ("0x", "0o", "0b") or "_" in literal or literal[-1:] in "jJ":
-        raise ExpressionError(f"number {shown!r} is not a decimal number; write numbers in decimal without "
-                              "'_', e.g. 1000, 16, 2.5e-3")
-    match = _DECIMAL.fullmatch(literal)
-    if match is None:
-        raise ExpressionError(f"number {shown!r} is not a decimal number, e.g. 1000, 2.5e-3")
-    whole, fraction, exponent = match.group(1), match.group(2) or "", match.group(3) or "0"
-    digits = whole + fraction
-    significant = digits.lstrip("0")
-    if not significant:
-        return Fraction(0)
-    if len(exponent.lstrip("+-")) > 6:  # beyond any range: do not even convert the exponent
-        magnitude = _MAX_MAGNITUDE + 1 if not exponent.startswith("-") else _MIN_MAGNITUDE - 1
-    else:
-        magnitude = len(significant) - 1 - len(fraction) + int(exponent)
-    too_large = f"number {shown!r} is not finite in double precision (beyond about 1.8e308)"
-    too_small = f"number {shown!r} is below double precision's smallest positive number (about 5e-324)"
-    if magnitude > _MAX_MAGNITUDE:
-        raise ExpressionError(too_large)
-    if magnitude < _MIN_MAGNITUDE:
-        raise ExpressionError(too_small)
-    exact = Fraction(int(digits)) * Fraction(10) ** (int(exponent) - len(fraction))
-    try:
-        if float(exact) == 0:
-            raise ExpressionError(too_small)
-    except OverflowError:
-        raise ExpressionError(too_large) from None
-    return exact
 
 
 def _audit(root: Node) -> None:
