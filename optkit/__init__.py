@@ -19,7 +19,7 @@ _LAZY = {"Classification": "stationary.point", "classify_point": "stationary.poi
          "evaluate_at": "stationary.point", "classify_stationary_points": "stationary.finder",
          "Problem": "problems.problem", "ProblemDefinition": "problems.problem", "minimize": "run.driver",
          "Result": "run.results", "Status": "run.results", "METHODS": "methods.catalogue",
-         "PRESETS": "methods.catalogue"}
+         "PRESETS": "methods.catalogue", "Method": "methods.catalogue", "make_method": "methods.catalogue"}
 
 
 def __getattr__(name: str):
@@ -44,5 +44,5 @@ def problem_from_expression(formula: str, variables=None):
     return expression_definition(formula, variables).instantiate()
 
 
-__all__ = ["Classification", "METHODS", "OptkitError", "PRESETS", "Problem", "ProblemDefinition", "Result",
-           "Status", "classify_point", "classify_stationary_points", "evaluate_at", "get_problem", "minimize", "problem_from_expression", "__version__"]
+__all__ = ["Classification", "METHODS", "Method", "OptkitError", "PRESETS", "Problem", "ProblemDefinition", "Result",
+           "Status", "classify_point", "classify_stationary_points", "evaluate_at", "get_problem", "make_method", "minimize", "problem_from_expression", "__version__"]

@@ -146,8 +146,8 @@ def test_one_method_object_runs_many_problems_like_fresh_names():
         method = make_method(spec)
         for problem in ("course-2.2", "himmelblau", "course-2.2"):
             p = optkit.get_problem(problem)
-            again = optkit.minimize(p, method, max_iter=30)
-            fresh = optkit.minimize(p, spec, max_iter=30)
+            again = optkit.minimize(p, method, max_iter=15, eig=False)
+            fresh = optkit.minimize(p, spec, max_iter=15, eig=False)
             assert again.x == fresh.x and again.evaluations == fresh.evaluations
             assert again.options == fresh.options
 
@@ -161,6 +161,19 @@ def test_a_method_object_pickles_for_worker_processes():
     assert a.x == b.x
 
 
+def test_every_spelling_gives_the_same_method_object():
+    from optkit.methods.specs import parse_spec
+
+    spellings = ["tr-cg:delta0=0.5", "tr:subproblem=cg:delta0=0.5", parse_spec("tr-cg:delta0=0.5"),
+                 make_method("tr-cg", delta0=0.5), make_method("tr-cg"), "trust-region"]
+    methods = [make_method(s) for s in spellings[:4]]
+    methods += [make_method(spellings[4], delta0=0.5), make_method(spellings[5], subproblem="cg", delta0="1/2")]
+    assert all(m == methods[0] for m in methods)
+    assert methods[0].canonical == parse_spec("tr:subproblem=cg:delta0=0.5").canonical
+    with pytest.raises(optkit.OptkitError, match="SciPy reference"):
+        make_method("scipy:BFGS")
+
+
 def test_options_given_beside_a_method_object_override_it():
     method = make_method("tr-cg")
     result = optkit.minimize(optkit.get_problem("course-2.2"), method, delta0=0.5, max_iter=2)
@@ -172,12 +185,13 @@ def test_options_given_beside_a_method_object_override_it():
 
 
 @pytest.mark.parametrize("spec, expected", [
-    ("gd", ["alpha", "pred", "actual"]),
-    ("gd+armijo", ["alpha", "trials", "pred", "actual"]),
-    ("newton+armijo", ["alpha", "trials", "pred", "actual", "damping"]),
-    ("gd:momentum=heavy-ball", ["alpha", "pred", "actual", "step_norm"]),
-    ("tr-exact", ["pred", "actual", "delta", "rho", "accepted", "step_norm", "lambda"]),
-    ("adam", ["alpha", "pred", "actual", "step_norm", "m_hat", "v_hat", "eff_lr"]),
+    ("gd", ["alpha", "pred_linear", "actual"]),
+    ("gd+armijo", ["alpha", "trials", "pred_linear", "actual"]),
+    ("newton+armijo", ["alpha", "trials", "pred_linear", "pred_quadratic", "actual", "damping"]),
+    ("gd:momentum=heavy-ball", ["alpha", "pred_linear", "actual", "step_norm"]),
+    ("tr-exact", ["pred_quadratic", "actual", "delta", "rho", "accepted", "step_norm", "lambda"]),
+    ("adam", ["alpha", "pred_linear", "actual", "step_norm", "m_hat", "v_hat", "eff_lr"]),
+    ("adam:bias_correction=false", ["alpha", "pred_linear", "actual", "step_norm", "m", "v", "eff_lr"]),
 ])
 def test_the_result_records_the_columns_the_method_declares(spec, expected):
     result = optkit.minimize(optkit.get_problem("course-2.2"), spec, max_iter=3)

@@ -95,7 +95,7 @@ def test_parse_number_and_vectors():
     assert parse_number("1/2") == 0.5
     assert parse_vector("-1.2,1", 2).tolist() == [-1.2, 1.0]
     assert parse_vector("1/2, 3", 2).tolist() == [0.5, 3.0]
-    assert parse_vector("(sqrt(21) - 6)/4, 0", 2)[0] == pytest.approx(-0.35435607626104)
+    assert parse_vector("(sqrt(21) - 6)/4, 0", 2)[0] == pytest.approx(-0.35435607626104)  # (√21 − 6)/4, by hand
     with pytest.raises(OptkitError, match="has 3 component.*n = 2"):
         parse_vector("1,2,3", 2)
     with pytest.raises(OptkitError, match="malformed"):

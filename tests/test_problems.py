@@ -439,7 +439,7 @@ def test_xor_mlp_E7_single_sample():
     u = sig(10) + 2 * sig(22) + 3
     assert out["u"] == pytest.approx(u, rel=1e-14)
     assert out["u"] == pytest.approx(5.9999546, abs=1e-7)  # (the course's 5.99966 is a slip; see report)
-    assert out["yhat"] == pytest.approx(0.997527, abs=5e-7)
+    assert out["yhat"] == pytest.approx(0.997527, abs=5e-7)  # σ(u): course-exercises.md E7 worked solution
     assert out["loss"] == pytest.approx(3.06e-06, abs=0.005e-06)
     # the problem's loss on a one-sample batch is 4 * 1/2 (yhat - y)^2 (scalar hidden bias)
     p = make("xor-mlp")
@@ -497,10 +497,10 @@ def test_course_2_2_E2_newton_step():
     assert np.allclose(p.grad(x0), [0, -17]) and np.allclose(p.hess(x0), [[4, -1], [-1, 4]])
     x1 = x0 - np.linalg.solve(p.hess(x0), p.grad(x0))
     assert np.allclose(x1, [17 / 15, 68 / 15], rtol=1e-14)
-    assert p.f(x1) == pytest.approx(-19.805752, abs=1e-6)
+    assert p.f(x1) == pytest.approx(-19.805752, abs=1e-6)  # course-exercises.md E2
     e2_minimum = [s for s in p.stationary_points if np.allclose(s.x, [0.130875, 4.268358], atol=1e-6)]
     assert len(e2_minimum) == 1 and e2_minimum[0].kind == "minimum"
-    assert p.f(e2_minimum[0].x) == pytest.approx(-36.403498, abs=1e-6)
+    assert p.f(e2_minimum[0].x) == pytest.approx(-36.403498, abs=1e-6)  # course-exercises.md E2
 
 
 def test_saddle_E10_newton_jumps_to_saddle():

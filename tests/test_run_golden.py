@@ -84,7 +84,7 @@ def test_e5_first_order_prediction_beside_actual_decrease():
     # f = x² at x = 1, α = 0.1: g = 2, predicted α‖g‖² = 0.4, actual 1 − 0.8² = 0.36
     result = minimize(optkit.problem_from_expression("x**2"), "gd", [1.0], lr=0.1, max_iter=1)
     step = result.trace[0].data
-    assert step["pred"] == pytest.approx(0.4)
+    assert step["pred_linear"] == pytest.approx(0.4)
     assert step["actual"] == pytest.approx(0.36)
 
 

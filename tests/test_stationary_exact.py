@@ -98,6 +98,7 @@ def test_quartic_three_points_with_exact_forms():
     assert by_x[-0.35436].numeric == pytest.approx((-0.35435607626104, -0.26576705719578), abs=1e-12)
     assert by_x[-0.35436].exact == "((sqrt(21) - 6)/4, 3*(sqrt(21) - 6)/16)"
     assert by_x[0.0].exact == "(0, 0)"
+    # f at the three points: course-exercises.md E1 table
     assert fvalues(QUARTIC, (x, y), res) == pytest.approx([-11.956037, 0.0, 0.073224], abs=1e-6)
 
 
@@ -130,7 +131,7 @@ def test_six_hump_camel_fifteen_points():
     found = multistart_roots(SIX_HUMP, (x, y), [(-3, 3), (-2, 2)], 15)
     assert_same_points(res, found)
     vals = fvalues(SIX_HUMP, (x, y), res)
-    assert vals[:2] == pytest.approx([-1.0316284535] * 2, abs=1e-10)
+    assert vals[:2] == pytest.approx([-1.0316284535] * 2, abs=1e-10)  # f*: shared/classic-test-functions.json (SFU)
     assert vals.count(0.0) == 1  # the saddle at the origin
     assert sum(abs(v - 2.1042503103) < 1e-9 for v in vals) == 2
     assert sum(abs(v + 0.2154638244) < 1e-9 for v in vals) == 2

@@ -205,6 +205,7 @@ def test_six_hump_camel_fifteen_points():
     assert_same_sets(xs(res), reference)
     minima = [p.x for p in res.points if np.all(np.linalg.eigvalsh(h(p.x)) > 0)]
     values = sorted(round(f(x), 8) for x in minima)
+    # the three minimum levels: shared/classic-test-functions.json (six-hump-camel notes)
     assert values == pytest.approx([-1.0316284535] * 2 + [-0.2154638244] * 2 + [2.1042503103] * 2, abs=1e-8)
     # Point symmetry f(−x) = f(x): the found set is symmetric.
     for x in xs(res):

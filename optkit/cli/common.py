@@ -89,14 +89,14 @@ def positive_finite(value: float, flag: str) -> float:
 
 # ---------------------------------------------------------------- shared options
 
-FormatOption = typer.Option("table", "--format", "-f", help="Output: table (rich) or json (stdout carries the JSON alone).")
+FormatOption = typer.Option("table", "--format", "-f", metavar="FORMAT", help="Output: table (rich) or json (stdout carries the JSON alone).")
 NoColorOption = typer.Option(False, "--no-color", help="Plain output without colour (NO_COLOR is honoured too).")
-ProblemsOption = typer.Option(None, "--problems", help="Folder of your own problem files (repeatable; also $OPTKIT_PROBLEMS).")
-FnOption = typer.Option(None, "--fn", help="Registered problem name (see `optkit list`).")
-ExprOption = typer.Option(None, "--expr", help='Your own formula, e.g. "x**2 - y**2" (safe grammar; no code is run).')
-VarsOption = typer.Option(None, "--vars", help="Variable order for --expr, e.g. y,x (default: alphabetical).")
-NOption = typer.Option(None, "--n", help="Dimension of a scalable problem.")
-ParamOption = typer.Option(None, "--param", help="Problem parameter key=value, e.g. width=4 (repeatable).")
+ProblemsOption = typer.Option(None, "--problems", metavar="DIR", help="Folder of your own problem files (repeatable; also $OPTKIT_PROBLEMS).")
+FnOption = typer.Option(None, "--fn", metavar="NAME", help="Registered problem name (see `optkit list`).")
+ExprOption = typer.Option(None, "--expr", metavar="FORMULA", help='Your own formula, e.g. "x**2 - y**2" (safe grammar; no code is run).')
+VarsOption = typer.Option(None, "--vars", metavar="NAMES", help="Variable order for --expr, e.g. y,x (default: alphabetical).")
+NOption = typer.Option(None, "--n", metavar="N", help="Dimension of a scalable problem.")
+ParamOption = typer.Option(None, "--param", metavar="KEY=VALUE", help="Problem parameter key=value, e.g. width=4 (repeatable).")
 
 
 def _check_format(value: str, allowed=("table", "json")) -> str:
@@ -147,10 +147,10 @@ def _problem(fn: Optional[str], expr: Optional[str], vars_: Optional[str], n: Op
     return definition.instantiate(n, key_value_pairs(param, "--param", "width=4"))
 
 
-def _print_tables(tables, no_color: bool) -> None:
+def _print_tables(tables, no_color: bool, console=None) -> None:
     from optkit.render.output import make_console
 
-    console = make_console(no_color)
+    console = console or make_console(no_color)
     try:
         for table in tables:
             console.print(table)
@@ -168,9 +168,11 @@ def _emit(record, format: str, no_color: bool, renderer: str) -> None:
         write_stdout(json_text(record))
         return
     from optkit.render import tables
+    from optkit.render.output import make_console
 
-    built = getattr(tables, renderer)(record)
-    _print_tables(built if isinstance(built, list) else [built], no_color)
+    console = make_console(no_color)
+    built = getattr(tables, renderer)(record, console.width)
+    _print_tables(built if isinstance(built, list) else [built], no_color, console)
 
 
 def _warn(messages) -> None:

@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
 
 
 def list_problems(
-    tag: Optional[str] = typer.Option(None, "--tag", help="Only problems with this tag (course, classic, convex, saddle, ...)."),
+    tag: Optional[str] = typer.Option(None, "--tag", metavar="TAG", help="Only problems with this tag (course, classic, convex, saddle, ...)."),
     format: str = FormatOption,
     no_color: bool = NoColorOption,
     problems: Optional[List[str]] = ProblemsOption,
@@ -60,10 +60,11 @@ def evaluate(
     fn: Optional[str] = FnOption,
     expr: Optional[str] = ExprOption,
     vars_: Optional[str] = VarsOption,
-    at: Optional[str] = typer.Option(None, "--at", help='The point, e.g. 0,0 or -1.2,1 or "1/2, 3" (default: the problem\'s x0).'),
+    at: Optional[str] = typer.Option(None, "--at", "--x0", metavar="POINT", help='The point, e.g. 0,0 or -1.2,1 or "1/2, 3" (default: the problem\'s x0); --x0 is the same, as in run.'),
     gtol: float = typer.Option(1e-8, "--gtol", help="Stationary when ‖∇f‖₂ ≤ gtol."),
     eig_tol: float = typer.Option(1.4901161193847656e-08, "--eig-tol", help="|λ| ≤ eig_tol·max(1, max|λ|) counts as a zero eigenvalue."),
     taylor: Optional[int] = typer.Option(None, "--taylor", help="Also print the Taylor polynomial of this order (closed-form problems)."),
+    sample: Optional[str] = typer.Option(None, "--sample", metavar="N|X:Y", help="Data problems (xor-mlp): one sample's forward pass, loss and gradient at --at: N (the data set's N-th, from 1) or x1,x2:y (your own, e.g. 2,3:1)."),
     n: Optional[int] = NOption,
     param: Optional[List[str]] = ParamOption,
     format: str = FormatOption,
@@ -79,6 +80,11 @@ def evaluate(
     positive_finite(eig_tol, "--eig-tol")
     problem = _problem(fn, expr, vars_, n, param, problems)
     x = problem.x0 if at is None else parse_vector(at, problem.n, "--at point")
+    if sample is not None:
+        from optkit.explain.samples import sample_record
+
+        _emit(sample_record(problem, x, sample), format, no_color, "sample_tables")
+        return
     record = evaluate_at(problem, x, gtol=gtol, eig_tol=eig_tol).to_dict()
     record["variables"] = list(problem.variables)
     if taylor is not None:

@@ -37,6 +37,16 @@ def _owners(key: str) -> str:
     return " [" + "; ".join(f"{e.name}: default {e.option_default(key)}" for e in owners) + narrowed + "]"
 
 
+def _conditions(key: str) -> str:
+    """' (with --line-search wolfe)', or per method where they differ (' (gd: with --line-search none)')."""
+    owners = [e for e in CATALOGUE.values() if key in e.options]
+    texts = {e.name: _applies_when({"when": {k: list(v) for k, v in e.applies_when(key).items()}}) for e in owners}
+    if len(set(texts.values())) == 1:
+        text = next(iter(texts.values()))
+        return f" ({text})" if text else ""
+    return " (" + "; ".join(f"{name}: {text}" for name, text in texts.items() if text) + ")"
+
+
 def _applies_when(option: dict) -> str:
     """'with --line-search armijo or wolfe', from an option record's ``when``."""
     parts = []
@@ -49,16 +59,23 @@ def _applies_when(option: dict) -> str:
     return "with " + " and ".join(parts) if parts else ""
 
 
+def _metavar(spec) -> str | None:
+    """What --help shows after a flag: the option's type (its range is in the help text), never <str>."""
+    return {"float": "FLOAT", "int": "INT", "choice": "CHOICE", "text": "TEXT"}.get(spec.kind)
+
+
 def _option_parameters() -> list[inspect.Parameter]:
     params = []
     for spec in OPTIONS.values():
         allowed = spec.allowed or ", ".join(spec.choices)
-        help_text = spec.help + (f" (allowed: {allowed})" if allowed else "") + _owners(spec.name)
+        help_text = spec.help + (f" (allowed: {allowed})" if allowed else "") + _conditions(spec.name) \
+            + _owners(spec.name)
         if spec.kind == "bool":
             flag = f"{spec.flag}/--no-{spec.flag[2:]}"
             default, annotation = typer.Option(None, flag, help=help_text), Optional[bool]
         else:
-            default, annotation = typer.Option(None, spec.flag, help=help_text), Optional[str]
+            default = typer.Option(None, spec.flag, help=help_text, metavar=_metavar(spec))
+            annotation = Optional[str]
         params.append(inspect.Parameter("opt_" + spec.name, inspect.Parameter.KEYWORD_ONLY, default=default,
                                         annotation=annotation))
     for spec in COMMON.values():
@@ -69,7 +86,8 @@ def _option_parameters() -> list[inspect.Parameter]:
             flag, annotation = spec.flag, Optional[str]
             help_text = f"{spec.help} (default {spec.default}; allowed: {spec.allowed})"
         params.append(inspect.Parameter("common_" + spec.name, inspect.Parameter.KEYWORD_ONLY,
-                                        default=typer.Option(None, flag, help=help_text), annotation=annotation))
+                                        default=typer.Option(None, flag, help=help_text, metavar=_metavar(spec)),
+                                        annotation=annotation))
     return params
 
 
@@ -85,25 +103,33 @@ def _fixed_parameters() -> list[inspect.Parameter]:
         P("expr", kw, annotation=Optional[str], default=ExprOption),
         P("vars_", kw, annotation=Optional[str], default=VarsOption),
         P("x0", kw, annotation=Optional[str],
-          default=typer.Option(None, "--x0", help='Start, e.g. 0,0 or "-1.2, 1" (default: the problem\'s x0).')),
+          default=typer.Option(None, "--x0", "--at", metavar="POINT", help='Start, e.g. 0,0 or "-1.2, 1" or "1/2, 3" (default: the problem\'s x0); --at is the same, as in eval.')),
         P("opt", kw, annotation=Optional[List[str]],
-          default=typer.Option(None, "--opt", help="Method option key=value, e.g. --opt delta0=0.5 (repeatable).")),
+          default=typer.Option(None, "--opt", metavar="KEY=VALUE", help="Method option key=value, e.g. --opt delta0=0.5 (repeatable).")),
         P("exact", kw, annotation=bool,
           default=typer.Option(False, "--exact", help="Exact arithmetic (gd with a fixed/scheduled step and pure "
                                                       "newton, closed-form problems): fractions and surds.")),
         P("exact_budget", kw, annotation=Optional[str],
-          default=typer.Option(None, "--exact-budget", help="Seconds of exact arithmetic per step before the run "
+          default=typer.Option(None, "--exact-budget", metavar="SECONDS", help="Seconds of exact arithmetic per step before the run "
                                                              "continues in floating point (default 10).")),
         P("timeout", kw, annotation=Optional[str],
-          default=typer.Option(None, "--timeout", help="Cap the run's wall-clock time (seconds); on expiry the "
+          default=typer.Option(None, "--timeout", metavar="SECONDS", help="Cap the run's wall-clock time (seconds); on expiry the "
                                                         "command prints what it has, marked as cut short.")),
         P("format", kw, annotation=str,
-          default=typer.Option("table", "--format", "-f", help="Output: table, json (the run record) or csv (the trace).")),
+          default=typer.Option("table", "--format", "-f", metavar="FORMAT", help="Output: table, json (the run record) or csv (the trace).")),
         P("output", kw, annotation=Optional[str],
-          default=typer.Option(None, "--output", "-o", help="Write the chosen format to this file instead of stdout.")),
+          default=typer.Option(None, "--output", "-o", metavar="FILE", help="Write the chosen format to this file instead of stdout.")),
         P("every", kw, annotation=Optional[int],
           default=typer.Option(None, "--every", help="Table: show every N-th iteration (and the last).")),
         P("show_all", kw, annotation=bool, default=typer.Option(False, "--all", help="Table: show every iteration.")),
+        P("columns", kw, annotation=Optional[str],
+          default=typer.Option(None, "--columns", metavar="KEYS", help="Table: only these step columns, e.g. alpha,rho "
+                                                      "(keys or headers; `optkit methods --glossary`).")),
+        P("all_columns", kw, annotation=bool,
+          default=typer.Option(False, "--all-columns", help="Table: every step column, in more tables when narrow.")),
+        P("explain", kw, annotation=Optional[int],
+          default=typer.Option(None, "--explain", min=1, max=50, metavar="K",
+                               help="Write the first K iterations as a worked solution (1 ≤ K ≤ 50).")),
         P("eig", kw, annotation=Optional[bool],
           default=typer.Option(None, "--eig/--no-eig", help="Hessian eigenvalues in the trace (default: n ≤ 10).")),
         P("n", kw, annotation=Optional[int], default=NOption),
@@ -162,7 +188,16 @@ def run_command(**kw) -> None:
         timeout = max(timeout - (time.perf_counter() - started), 1e-3)
     result = minimize(problem, kw["method"], x0, eig=kw["eig"], exact=kw["exact"], exact_budget=exact_budget,
                       timeout=timeout, options={**raw, **common})
-    _emit(result.to_dict(), fmt, kw)
+    record = result.to_dict()
+    if kw.get("explain"):
+        from optkit.explain.worked import worked_solution
+
+        record["explain"] = worked_solution(problem, record, kw["explain"])
+    if fmt == "csv":
+        from optkit.explain.worked import add_trace_vectors
+
+        add_trace_vectors(problem, record)
+    _emit(record, fmt, kw)
     if result.status is Status.INTERRUPTED:
         raise typer.Exit(130)
 
@@ -186,19 +221,31 @@ def _emit(record: dict, fmt: str, kw: dict) -> None:
     from optkit.render.output import json_text, write_stdout
 
     if fmt == "table":
-        from optkit.render.run_report import iterations_table, summary_table
+        from optkit.render.output import make_console
+        from optkit.render.run_report import iteration_tables, summary_table
 
-        tables = [iterations_table(record, kw["every"], kw["show_all"], eig=kw["eig"] is not False),
-                  summary_table(record)]
+        from rich.text import Text
+
+        def tables(width):
+            columns = [c.strip() for c in kw["columns"].split(",") if c.strip()] if kw.get("columns") else None
+            out = iteration_tables(record, width, kw["every"], kw["show_all"], eig=kw["eig"] is not False,
+                                   columns=columns, all_columns=kw.get("all_columns", False))
+            if record.get("explain"):
+                from optkit.render.explain import explain_blocks
+
+                out += [Text(""), explain_blocks(record["explain"], width)]
+            return out + [Text(""), summary_table(record, width)]
+
         if kw["output"] is not None:
             from rich.console import Console
 
             with _open(kw["output"]) as handle:
                 console = Console(file=handle, no_color=True, width=200, highlight=False, soft_wrap=False)
-                for table in tables:
+                for table in tables(console.width):
                     console.print(table)
             return
-        _print_tables(tables, kw["no_color"])
+        console = make_console(kw["no_color"])
+        _print_tables(tables(console.width), kw["no_color"], console)
         return
     if fmt == "json":
         text = json_text(record)
@@ -222,19 +269,26 @@ def _open(path: str):
         raise OptkitError(f"cannot write --output {path!r}: {exc.strerror}") from None
 
 
-def methods_command(format: str = "table", no_color: bool = False) -> None:
+def methods_command(format: str = "table", no_color: bool = False, glossary: bool = False) -> None:
     from optkit.cli.common import _check_format, _print_tables
     from optkit.methods.catalogue import catalogue_records
+    from optkit.render.columns import glossary as column_glossary
+    from optkit.render.output import json_text, make_console, write_stdout
+    from optkit.render.tables import glossary_table, methods_tables
 
     _check_format(format)
+    if glossary:
+        entries = column_glossary()
+        if format == "json":
+            write_stdout(json_text([{"key": k, "header": h, "meaning": m} for k, h, m in entries]))
+            return
+        console = make_console(no_color)
+        _print_tables([glossary_table(entries, console.width)], no_color, console)
+        return
     records = catalogue_records()
     if format == "json":
-        from optkit.render.output import json_text, write_stdout
-
         write_stdout(json_text(records))
         return
-    from rich.table import Table
-
     from optkit.render.output import fmt
 
     def option_line(o: dict) -> str:
@@ -243,26 +297,8 @@ def methods_command(format: str = "table", no_color: bool = False) -> None:
         notes = [text for text in (o["allowed"], _applies_when(o)) if text]
         return f"{o['flag']} = {default}" + (f"  ({'; '.join(notes)})" if notes else "")
 
-    rows = records["methods"]
-    table = Table(title=f"{len(rows)} methods", title_justify="left")
-    for column in ("method", "what it does", "needs", "options (default; allowed; applies)"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        name = row["name"] + (f" ({', '.join(row['aliases'])})" if row["aliases"] else "")
-        options = "\n".join(option_line(o) for o in row["options"])
-        table.add_row(name, row["summary"] + f"\n{row['reference']}", row["needs"], options)
-    presets = Table(title=f"{len(records['presets'])} presets (use them wherever a method is named)",
-                    title_justify="left")
-    for column in ("preset", "is", "what it does"):
-        presets.add_column(column, overflow="fold")
-    for p in records["presets"]:
-        presets.add_row(p["name"], p["spec"], p["summary"])
-    common = Table(title="options of every run", title_justify="left")
-    common.add_column("option", overflow="fold")
-    common.add_column("what it does", overflow="fold")
-    for o in records["common"]:
-        common.add_row(option_line(o), o["help"])
-    _print_tables([table, presets, common], no_color)
+    console = make_console(no_color)
+    _print_tables(methods_tables(records, console.width, option_line), no_color, console)
 
 
 def register(app: typer.Typer) -> None:
@@ -286,9 +322,10 @@ def register(app: typer.Typer) -> None:
     app.command("run")(one_line_errors(run))
 
     def methods(format: str = typer.Option("table", "--format", "-f", help="Output: table or json."),
+                glossary: bool = typer.Option(False, "--glossary", help="Explain every column of a run's trace."),
                 no_color: bool = NoColorOption) -> None:  # noqa: B008 (typer's option objects)
         """List the methods of the catalogue with their options (defaults, allowed values, when each applies),
-        the presets, and the options of every run."""
-        methods_command(format, no_color)
+        the presets, and the options of every run; --glossary explains the columns of a trace."""
+        methods_command(format, no_color, glossary)
 
     app.command("methods")(one_line_errors(methods))

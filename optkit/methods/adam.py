@@ -37,7 +37,12 @@ class Adam:
     name = "adam"
     needs = frozenset({"grad"})
     monotone = False
-    columns: tuple = ("alpha", "pred", "actual", "step_norm", "m_hat", "v_hat", "eff_lr")  # trace columns
+
+    @property
+    def columns(self) -> tuple:
+        """Trace columns; without bias correction the moments are m and v, not m̂ and v̂ (E9)."""
+        moments = ("m_hat", "v_hat") if self.bias_correction else ("m", "v")
+        return ("alpha", "pred_linear", "actual", "step_norm", *moments, "eff_lr")
 
     def __init__(self, schedule, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
                  bias_correction: bool = True, amsgrad: bool = False, weight_decay: float = 0.0,
@@ -67,7 +72,9 @@ class Adam:
             m_hat, v_hat = self.m, v
         scale = 1.0 / (np.sqrt(v_hat) + self.eps)
         delta = -alpha * (m_hat * scale + self.weight_decay * x)
-        data = {"alpha": alpha, "step_norm": float(np.linalg.norm(delta)), "pred": float(-(g @ delta))}
+        data = {"alpha": alpha, "step_norm": float(np.linalg.norm(delta)), "pred_linear": float(-(g @ delta))}
         if x.size <= self.show_moments_n:
-            data.update(m_hat=m_hat.tolist(), v_hat=v_hat.tolist(), eff_lr=(alpha * scale).tolist())
+            # without bias correction the step uses m and v themselves: name them so (E9's point)
+            first, second = ("m_hat", "v_hat") if self.bias_correction else ("m", "v")
+            data.update({first: m_hat.tolist(), second: v_hat.tolist(), "eff_lr": (alpha * scale).tolist()})
         return Step(x + delta, data=data)

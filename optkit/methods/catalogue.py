@@ -27,7 +27,7 @@ from optkit.methods.options import COMMON, OPTIONS, OptionSpec, check_conditions
 from optkit.run.results import Step
 
 __all__ = ["CATALOGUE", "COMMON", "METHODS", "OPTIONS", "PRESETS", "Method", "MethodEntry", "OptionSpec", "Preset",
-           "build", "catalogue_records", "make_method", "method_options", "resolve"]
+           "UnknownMethod", "build", "catalogue_records", "make_method", "method_options", "resolve", "split_spec"]
 
 # ---------------------------------------------------------------- composition
 
@@ -36,8 +36,10 @@ class LineSearchMethod:
     """A descent composed with a search: p from the descent, α from the search, x ← x + αp.
 
     Records α, the number of trials, the descent's data (damping, fallback),
-    and the first-order prediction −α gᵀp (= α‖g‖² for steepest descent,
-    course exercise E5) which the driver puts beside the actual decrease.
+    the first-order prediction −α gᵀp (= α‖g‖² for steepest descent,
+    course exercise E5) which the driver puts beside the actual decrease, and,
+    when the descent knows the curvature pᵀHp along p (Newton, saddle-free
+    Newton), the quadratic (second-order Taylor) prediction −α gᵀp − ½α² pᵀHp.
     """
 
     def __init__(self, name: str, descent, search):
@@ -52,7 +54,10 @@ class LineSearchMethod:
     @property
     def columns(self) -> tuple:
         """α, the search's own columns (trials), predicted and actual decrease, the descent's (damping)."""
-        return ("alpha", *self.search.columns, "pred", "actual", *getattr(self.descent, "columns", ()))
+        # pred_quadratic only where the descent knows the curvature pᵀHp (Newton, saddle-free Newton)
+        quadratic = ("pred_quadratic",) if getattr(self.descent, "models_curvature", False) else ()
+        return ("alpha", *self.search.columns, "pred_linear", *quadratic, "actual",
+                *getattr(self.descent, "columns", ()))
 
     @property
     def escapes(self):
@@ -70,7 +75,10 @@ class LineSearchMethod:
         data = {**d.data, "alpha": s.alpha, "trials": s.trials, **s.data}
         if s.status is not None:
             return Step(x, data=data, status=s.status, measure=s.measure, tol=s.tol, detail=s.detail, note=d.note)
-        data["pred"] = float(-s.alpha * (g @ d.p))
+        curvature = data.pop("curvature", None)
+        data["pred_linear"] = float(-s.alpha * (g @ d.p))
+        if curvature is not None:
+            data["pred_quadratic"] = data["pred_linear"] - 0.5 * s.alpha**2 * curvature
         return Step(s.x, f=s.f, g=s.g, data=data, note=d.note)
 
     def _escape(self, oracle, x, f, d) -> Step:
@@ -82,7 +90,8 @@ class LineSearchMethod:
                 if f_new < f:
                     break
                 alpha *= 0.5
-        return Step(x + alpha * d.p, f=f_new if self.monotone else None, data={**d.data, "alpha": alpha},
+        data = {key: value for key, value in d.data.items() if key != "curvature"}
+        return Step(x + alpha * d.p, f=f_new if self.monotone else None, data={**data, "alpha": alpha},
                     note=d.note)
 
 
@@ -276,19 +285,61 @@ class Method:
         return f"Method({self.name!r}{', ' + given if given else ''})"
 
 
-def make_method(spec, **options) -> Method:
-    """A :class:`Method` from a name, alias, preset or spec (``"tr:subproblem=cg"``) and keyword options."""
-    from optkit.methods.specs import parse_spec
+def split_spec(text: str) -> tuple[str, dict]:
+    """``NAME(:key=value)*`` → (catalogue method name, raw options), a preset's options first.
 
+    NAME is a method, an alias or a preset; an unknown name raises :class:`UnknownMethod`
+    with the closest names.  SciPy references are :mod:`optkit.methods.specs`' business.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise OptkitError("empty method spec; write one such as newton, tr-cg or gd:lr=0.01")
+    text = text.strip()
+    name, *parts = text.split(":")
+    name = name.strip().lower()
+    raw = {}
+    for part in parts:
+        key, sep, value = part.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or not key or not value.strip():
+            raise OptkitError(f"method spec {text!r}: {part!r} is not key=value, e.g. tr:subproblem=cg")
+        if key in raw:
+            raise OptkitError(f"method spec {text!r}: option {key} given twice")
+        raw[key] = value.strip()
+    if name in PRESETS:
+        return PRESETS[name].method, {**PRESETS[name].options, **raw}
+    try:
+        return resolve(name).name, raw
+    except OptkitError:
+        import difflib
+
+        names = list(CATALOGUE) + [a for e in CATALOGUE.values() for a in e.aliases] + list(PRESETS)
+        close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        methods = ", ".join(e.name + (f" ({', '.join(e.aliases)})" if e.aliases else "") for e in CATALOGUE.values())
+        raise UnknownMethod(f"unknown method {name!r}{hint} (methods: {methods}; presets: {', '.join(PRESETS)}")
+
+
+class UnknownMethod(OptkitError):
+    """A spec names no method, alias or preset (the message is completed with ")" or the SciPy references)."""
+
+    def __str__(self) -> str:
+        return self.args[0] + ")"
+
+
+def make_method(spec, **options) -> Method:
+    """A :class:`Method` from a name, alias, preset, spec (``"tr:subproblem=cg"``) or parsed
+    :class:`~optkit.methods.specs.MethodSpec`, and keyword options (which override the spec's)."""
     if isinstance(spec, Method):
         if not options:
             return spec
         return make_method(spec.name, **{**{k: spec.options[k] for k in spec.given}, **options})
-    parsed = parse_spec(spec)
-    if parsed.is_scipy:
-        raise OptkitError(f"{parsed.method} is a SciPy reference: use it in optkit compare, not as an optkit method")
-    values, given = method_options(CATALOGUE[parsed.method], {**parsed.given, **options})
-    return Method(parsed.method, values, frozenset(given))
+    if hasattr(spec, "is_scipy") and hasattr(spec, "given"):  # a parsed specs.MethodSpec
+        spec, options = spec.method, {**spec.given, **options}
+    if isinstance(spec, str) and spec.strip().lower().startswith("scipy:"):
+        raise OptkitError(f"{spec.strip()} is a SciPy reference: use it in optkit compare, not as an optkit method")
+    name, raw = split_spec(spec)
+    values, given = method_options(CATALOGUE[name], {**raw, **options})
+    return Method(name, values, frozenset(given))
 
 
 def build(name, raw_options: dict | None = None):

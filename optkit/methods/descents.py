@@ -84,6 +84,7 @@ class Newton:
 
     name = "newton"
     columns: tuple = ("damping",)  # τ of the shifted Hessian, when the fallback shifts
+    models_curvature = True  # its direction carries pᵀHp: the trace gets the quadratic prediction
     needs = frozenset({"grad", "hess"})
 
     def __init__(self, fallback: str = "none", singular_tol: float = 1e-12):
@@ -118,17 +119,20 @@ class Newton:
             return Direction(None, status=Status.SINGULAR_HESSIAN, measure=ratio if ratio is not None else 0.0,
                              tol=self.singular_tol, data=spectrum)
         slope = float(g @ p) if p is not None else math.nan
+        if p is not None:  # pᵀHp, for the quadratic model's predicted decrease
+            spectrum["curvature"] = float(p @ H @ p)
         if not singular and slope < 0:
             return Direction(p, data=spectrum)
         if self.fallback == "none":
             return Direction(p, note=f"Newton direction does not descend (gᵀp = {slope:.3g} ≥ 0); "
                                      "pure Newton takes it anyway", data={"descent": False, **spectrum})
+        spectrum.pop("curvature", None)
         why = "H singular" if singular else f"Newton direction does not descend (gᵀp = {slope:.3g})"
         if self.fallback == "steepest":
             return Direction(-g, note=f"{why}: fell back to p = −g", data={"fallback": "steepest", **spectrum})
         tau, p = shifted_newton(H, g)
         return Direction(p, note=f"{why}: shifted H + τI with τ = {tau:.3g} (N&W Alg. 3.3)",
-                         data={"fallback": "shift", "damping": tau, **spectrum})
+                         data={"fallback": "shift", "damping": tau, "curvature": float(p @ H @ p), **spectrum})
 
 
 def shifted_newton(H: np.ndarray, g: np.ndarray, beta: float | None = None) -> tuple[float, np.ndarray]:
@@ -177,6 +181,7 @@ class SaddleFreeNewton:
 
     name = "sfn"
     columns: tuple = ("damping",)
+    models_curvature = True  # its direction carries pᵀHp: the trace gets the quadratic prediction
 
     def __init__(self, damping: float = 1e-3, krylov_dim: int = 0, escape: bool = True, escape_step: float = 1.0):
         self.damping, self.krylov_dim, self.escape, self.escape_step = damping, krylov_dim, escape, escape_step
@@ -234,9 +239,13 @@ class SaddleFreeNewton:
             return Direction(self.escape_step * v, data=data,
                              note=f"at a saddle (‖g‖₂ = {gnorm:.3g} ≤ gtol, λ_min = {theta[0]:.4g}): stepped "
                                   f"{self.escape_step:g} along the most negative eigenvector")
-        p = to_x(-gamma / (np.abs(theta) + self.damping))
+        coefficients = -gamma / (np.abs(theta) + self.damping)
+        p = to_x(coefficients)
         if not np.all(np.isfinite(p)):
             return Direction(None, status=Status.NON_FINITE, detail="saddle-free Newton step")
+        # pᵀHp = Σ θᵢcᵢ² with the true (signed) eigenvalues: the second-order Taylor prediction
+        # (Ritz values for the Krylov variant: the model restricted to the Krylov space)
+        data["curvature"] = float(theta @ coefficients**2)
         return Direction(p, data=data)
 
 
@@ -286,7 +295,7 @@ class MomentumGD:
 
     needs = frozenset({"grad"})
     monotone = False
-    columns: tuple = ("alpha", "pred", "actual", "step_norm")  # trace columns (Step.data keys), in order
+    columns: tuple = ("alpha", "pred_linear", "actual", "step_norm")  # trace columns (Step.data keys), in order
 
     def __init__(self, schedule, beta: float = 0.9, nesterov: bool = False):
         self.schedule, self.beta, self.nesterov = schedule, beta, nesterov
@@ -306,5 +315,5 @@ class MomentumGD:
             self.v = self.beta * self.v - alpha * g
         data = {"alpha": alpha, "momentum": self.beta, "step_norm": float(np.linalg.norm(self.v))}
         if not self.nesterov:
-            data["pred"] = float(-(g @ self.v))  # first-order prediction −gᵀ(x_{k+1} − x_k)
+            data["pred_linear"] = float(-(g @ self.v))  # first-order prediction −gᵀ(x_{k+1} − x_k)
         return Step(x + self.v, data=data)

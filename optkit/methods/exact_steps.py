@@ -172,6 +172,7 @@ class ExactRule:
         self.lr, self.x0, self.budget = lr, x0, budget
         self.needs = float_method.needs
         self.monotone = float_method.monotone
+        self.columns = float_method.columns  # the same trace columns as the float run (α shown as a fraction)
 
     def prepare(self, problem, ctx) -> None:
         import sympy as sp
@@ -267,7 +268,7 @@ class ExactRule:
                 raise ExactnessLost(f"α_{k} = {sp.sstr(alpha)}")
             x_new = [_simplify(xi - alpha * gi) for xi, gi in zip(self.x, g_k)]
             return x_new, {"alpha": float(alpha), "alpha_exact": exact_text(alpha), "trials": 0,
-                           "pred": float(alpha * sum(gi * gi for gi in g_k))}
+                           "pred_linear": float(alpha * sum(gi * gi for gi in g_k))}
         H = self.hess.xreplace(dict(zip(self.symbols, self.x)))
         inexact = next((w for w in map(_lost, H) if w), "")
         if inexact:
@@ -277,7 +278,9 @@ class ExactRule:
                         tol=0.0, data={"alpha": 1.0})
         p = H.LUsolve(sp.Matrix([-gi for gi in g_k]))
         x_new = [_simplify(xi + pi) for xi, pi in zip(self.x, p)]
-        return x_new, {"alpha": 1.0, "trials": 0, "pred": float(-sum(gi * pi for gi, pi in zip(g_k, p)))}
+        slope = float(sum(gi * pi for gi, pi in zip(g_k, p)))
+        # Hp = −g, so the quadratic model's decrease −gᵀp − ½pᵀHp is −½gᵀp for the Newton step
+        return x_new, {"alpha": 1.0, "trials": 0, "pred_linear": -slope, "pred_quadratic": -0.5 * slope}
 
     def _exact_values(self, expressions, what: str, k: int) -> list:
         values = [_simplify(e.xreplace(dict(zip(self.symbols, self.x)))) for e in expressions]

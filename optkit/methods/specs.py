@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 
 from optkit.errors import OptkitError
-from optkit.methods.catalogue import CATALOGUE, PRESETS, method_options, resolve
+from optkit.methods.catalogue import CATALOGUE, UnknownMethod, method_options, split_spec
 
 #: SciPy methods usable as references (``scipy:NAME``), with what each needs from a problem.
 SCIPY_METHODS = {
@@ -54,19 +54,6 @@ class MethodSpec:
         return json.dumps(self.canonical, sort_keys=True, default=str)
 
 
-def _split_options(text: str, parts: list[str]) -> dict:
-    raw = {}
-    for part in parts:
-        key, sep, value = part.partition("=")
-        key = key.strip().replace("-", "_")
-        if not sep or not key or not value.strip():
-            raise OptkitError(f"method spec {text!r}: {part!r} is not key=value, e.g. tr:subproblem=cg")
-        if key in raw:
-            raise OptkitError(f"method spec {text!r}: option {key} given twice")
-        raw[key] = value.strip()
-    return raw
-
-
 def parse_spec(text: str) -> MethodSpec:
     """One spec → :class:`MethodSpec`; an unknown name or option is one clear error."""
     if not isinstance(text, str) or not text.strip():
@@ -81,27 +68,11 @@ def parse_spec(text: str) -> MethodSpec:
             raise OptkitError(f"unknown SciPy reference {text!r}{hint} (available: "
                               f"{', '.join('scipy:' + m for m in SCIPY_METHODS)})")
         return MethodSpec(text, f"scipy:{matches[0]}", {}, {})
-    name, *parts = text.split(":")
-    name = name.strip().lower()
-    raw = _split_options(text, parts)
-    if name in PRESETS:
-        preset = PRESETS[name]
-        base, given = preset.method, {**preset.options}
-        for key, value in raw.items():
-            given[key] = value
-    else:
-        try:
-            base = resolve(name).name
-        except OptkitError:
-            names = list(CATALOGUE) + [a for e in CATALOGUE.values() for a in e.aliases] + list(PRESETS)
-            close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            methods = ", ".join(e.name + (f" ({', '.join(e.aliases)})" if e.aliases else "") for e in CATALOGUE.values())
-            raise OptkitError(f"unknown method {name!r}{hint} (methods: {methods}; presets: "
-                              f"{', '.join(PRESETS)}; references: scipy:{', scipy:'.join(SCIPY_METHODS)})") from None
-        given = raw
-    entry = CATALOGUE[base]
-    values, keys = method_options(entry, given)
+    try:
+        base, given = split_spec(text)
+    except UnknownMethod as exc:
+        raise OptkitError(f"{exc.args[0]}; references: scipy:{', scipy:'.join(SCIPY_METHODS)})") from None
+    values, keys = method_options(CATALOGUE[base], given)
     return MethodSpec(text, base, {k: values[k] for k in keys}, values)
 
 

@@ -40,7 +40,7 @@ class TrustRegion:
     name = "trust-region"
     monotone = True
     #: trace columns (Step.data keys; "actual" is the driver's f(x) − f(x + p)), in display order
-    columns: tuple = ("pred", "actual", "delta", "rho", "accepted", "step_norm", "lambda")
+    columns: tuple = ("pred_quadratic", "actual", "delta", "rho", "accepted", "step_norm", "lambda")
 
     def __init__(self, subproblem: str = "exact", delta0: float = 1.0, delta_max: float = 1000.0,
                  eta: float = 0.15, delta_min: float = 1e-12):
@@ -76,7 +76,7 @@ class TrustRegion:
             return Step(x, status=Status.NON_FINITE_HESSIAN, detail=str(exc))
         p, pred = sub.p, sub.model_decrease
         g_new = None
-        data = {"delta": delta, "step_norm": float(np.linalg.norm(p)), "pred": pred,
+        data = {"delta": delta, "step_norm": float(np.linalg.norm(p)), "pred_quadratic": pred,
                 "boundary": bool(sub.hits_boundary)}
         if sub.lam is not None:
             data["lambda"] = sub.lam

@@ -266,6 +266,29 @@ class Result:
     def x_array(self) -> np.ndarray:
         return np.asarray(self.x, dtype=float)
 
+    def __repr__(self) -> str:
+        from optkit.render.notebook import result_repr
+
+        return result_repr(self.to_dict())
+
+    def _repr_html_(self) -> str:
+        """A notebook shows the summary and the trace as tables."""
+        from optkit.render.notebook import result_html
+
+        return result_html(self.to_dict())
+
+    def trace_arrays(self) -> dict:
+        """The trace as numpy arrays: k, x (iterations × n), f, grad_norm, x_norm, numeric step columns."""
+        from optkit.render.notebook import trace_arrays
+
+        return trace_arrays(self.to_dict())
+
+    def trace_frame(self):
+        """The trace as a pandas DataFrame indexed by k (needs pandas, which optkit does not require)."""
+        from optkit.render.notebook import trace_frame
+
+        return trace_frame(self.to_dict())
+
     def to_dict(self) -> dict:
         return {
             "problem": self.problem, "method": self.method, "options": _plain(self.options),

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from optkit.stationary.exact_value import proven_zero
 from optkit.stationary.point import DEFAULT_EIG_TOL, Classification, classify_point, difference_hessian, hessian_spectrum
 from optkit.errors import OptkitError
 
@@ -92,6 +93,16 @@ class ClassifyResult:
             where = best.exact or "(" + ", ".join(f"{v:.6g}" for v in best.x) + ")"
             text += f"; lowest minimum f = {best.f:.8g} at {where}"
         return text
+
+    def __repr__(self) -> str:
+        from optkit.render.notebook import classification_repr
+
+        return classification_repr(self.to_dict())
+
+    def _repr_html_(self) -> str:
+        from optkit.render.notebook import classification_html
+
+        return classification_html(self.to_dict())
 
     def to_dict(self) -> dict:
         return {"problem": self.problem, "method": self.method, "box": self.box.tolist(),
@@ -203,7 +214,11 @@ def _try_exact(problem, box, timeout, eig_tol, notes, required: bool):
         if classification.kind == "degenerate":
             classification.degenerate_behaviour = _higher_order(expr, symbols, point.coords, classification)
         inside = bool(np.all((box[:, 0] <= x) & (x <= box[:, 1])))
-        points.append(StationaryPoint(x, point.exact, problem.f(x), classification.grad_norm, classification, inside))
+        f = problem.f(x)
+        if f != 0 and proven_zero(expr, symbols, point.coords, f):
+            classification.notes.append(f"f = 0 exactly (the exact path proves it; double precision gave {f:.3g})")
+            f = 0.0
+        points.append(StationaryPoint(x, point.exact, f, classification.grad_norm, classification, inside))
     return ClassifyResult(problem.name, "exact", box, points, complete=exact.complete, n_complex=exact.n_complex,
                           bezout_bound=exact.bezout_bound,
                           tolerances={"eig_tol": eig_tol, "note": "inertia decided exactly where possible"})

@@ -46,6 +46,16 @@ class Classification:
             return "stationary point of unknown type (no usable Hessian)"
         return f"local {self.kind}"
 
+    def __repr__(self) -> str:
+        from optkit.render.notebook import point_repr
+
+        return point_repr(self.to_dict())
+
+    def _repr_html_(self) -> str:
+        from optkit.render.notebook import point_html
+
+        return point_html(self.to_dict())
+
     def to_dict(self) -> dict:
         return {"kind": self.kind, "index": self.index, "description": self.description,
                 "eigenvalues": self.eigenvalues, "grad_norm": self.grad_norm, "gtol": self.gtol,

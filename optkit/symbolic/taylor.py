@@ -42,14 +42,29 @@ def _taylor(formula: str, variables: Sequence[str], point_texts: Sequence[str], 
     t = sp.Symbol("t")
     h = [sp.Dummy(f"h{i}") for i in range(len(symbols))]
     # A shift (x − a) is shown as one symbol so sympy does not distribute coefficients over it.
-    shifts = [sp.Symbol(f"({sp.sstr(s - ai)})") if ai != 0 else s for s, ai in zip(symbols, a)]
+    text = _printer(variables)
+    shifts = [sp.Symbol(f"({text(s - ai)})") if ai != 0 else s for s, ai in zip(symbols, a)]
     derivative = expr.subs({s: ai + t * hi for s, ai, hi in zip(symbols, a, h)}, simultaneous=True)
     back = dict(zip(h, shifts))
     terms, total = [], sp.S.Zero
     for k in range(order + 1):
         coefficient = sp.expand(sp.simplify(derivative.subs(t, 0) / sp.factorial(k)))
         term = coefficient.subs(back, simultaneous=True)
-        terms.append({"degree": k, "term": sp.sstr(term)})
+        terms.append({"degree": k, "term": text(term)})
         total += term
         derivative = sp.diff(derivative, t)
-    return TaylorPolynomial(order, [sp.sstr(ai) for ai in a], sp.sstr(total), terms)
+    return TaylorPolynomial(order, [text(ai) for ai in a], text(total), terms)
+
+
+def _printer(variables: Sequence[str]):
+    """sympy's str printer, but Euler's number written as the input grammar writes it: e (exp(1) when a
+    variable is named e), not sympy's E."""
+    from sympy.printing.str import StrPrinter
+
+    euler = "exp(1)" if "e" in variables else "e"
+
+    class _InputPrinter(StrPrinter):
+        def _print_Exp1(self, expr):  # noqa: N802 (sympy's printer protocol)
+            return euler
+
+    return _InputPrinter().doprint
