@@ -158,18 +158,17 @@ CASES: list[Case] = [
     Case("syntax-warning", (E, "--expr", "1(2)*x", "--at", "1")),
     Case("runtime-warning", (E, "--expr", "log(x)", "--at", "-1"), "ok",
          check=lambda out, err: "RuntimeWarning" not in err),
-    # -- owned by other helpers (xfail while they still fail)
+    # -- owned by other helpers (xfail while they still fail; the exact-mode ones pass since main's loop merge)
     Case("classify-timeout-inf", ("classify", "--fn", "quartic", "--timeout", "inf"), owner="classify"),
     Case("classify-starts-huge", ("classify", "--fn", "quartic", "--method", "numeric",
                                   "--starts", "99999999999999999999999"), owner="classify"),
     Case("classify-wide-box", ("classify", "--fn", "quartic", "--method", "numeric",
                                "--box", "-1e308,1e308 -1e308,1e308"), owner="classify"),
-    Case("exact-zero-schedule", ("run", "gd", "--fn", "quartic", "--schedule", "(1 - k/3)/4", "--exact"),
-         owner="exact mode"),
+    Case("exact-zero-schedule", ("run", "gd", "--fn", "quartic", "--schedule", "(1 - k/3)/4", "--exact")),
     Case("exact-pole-schedule", ("run", "gd", "--expr", "x**2", "--x0", "1", "--schedule", "1/(2-k)", "--exact"),
-         "ok", owner="exact mode"),
+         "ok"),
     Case("exact-4300-digits", ("run", "gd", "--expr", "x**4", "--x0", "1/2", "--lr", "1/10", "--exact",
-                               "--max-iter", "50"), "ok", owner="exact mode"),
+                               "--max-iter", "50"), "ok"),
 ]
 
 # ---------------------------------------------------------------- the generator

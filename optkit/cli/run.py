@@ -178,6 +178,8 @@ def run_command(**kw) -> None:
             raise OptkitError(f"option {spec.name} given both as {spec.flag} and as --opt")
         raw[spec.name] = value
     common = {spec.name: kw["common_" + spec.name] for spec in COMMON.values() if kw.get("common_" + spec.name) is not None}
+    if kw.get("columns") is not None and not kw["columns"].strip():  # empty would silently mean "the default"
+        raise OptkitError("--columns needs column keys, e.g. --columns alpha,rho (--all-columns shows every one)")
     if kw["every"] is not None and kw["every"] < 1:
         raise OptkitError(f"--every must be at least 1, got {kw['every']}")
     problem = _problem(kw["fn"], kw["expr"], kw["vars_"], kw["n"], kw["param"], kw["problems"])
