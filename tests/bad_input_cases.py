@@ -164,7 +164,7 @@ CASES: list[Case] = [
                                   "--starts", "99999999999999999999999"), owner="classify"),
     Case("classify-wide-box", ("classify", "--fn", "quartic", "--method", "numeric",
                                "--box", "-1e308,1e308 -1e308,1e308"), owner="classify"),
-    Case("exact-zero-schedule", ("run", "gd", "--fn", "quartic", "--schedule", "(1 - k/3)/4", "--exact")),
+    Case("exact-zero-schedule", ("run", "gd", "--fn", "quartic", "--schedule", "(1 - k/3)/4", "--exact"), slow=True),
     Case("exact-pole-schedule", ("run", "gd", "--expr", "x**2", "--x0", "1", "--schedule", "1/(2-k)", "--exact"),
          "ok"),
     Case("exact-4300-digits", ("run", "gd", "--expr", "x**4", "--x0", "1/2", "--lr", "1/10", "--exact",
