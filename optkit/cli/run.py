@@ -186,10 +186,8 @@ def run_command(**kw) -> None:
     x0 = problem.x0 if kw["x0"] is None else parse_vector(kw["x0"], problem.n, "--x0 start")
     if kw["exact"] and kw["x0"] is not None:
         x0 = split_vector(kw["x0"])  # the start as written: "1/3" stays 1/3 in exact arithmetic
-    if timeout is not None:  # the whole command's time: what loading the problem took is spent already
-        timeout = max(timeout - (time.perf_counter() - started), 1e-3)
     result = minimize(problem, kw["method"], x0, eig=kw["eig"], exact=kw["exact"], exact_budget=exact_budget,
-                      timeout=timeout, options={**raw, **common})
+                      timeout=timeout, time_origin=started, options={**raw, **common})
     record = result.to_dict()
     if kw.get("explain"):
         from optkit.explain.worked import worked_solution

@@ -79,7 +79,7 @@ class LineSearchMethod:
         data["pred_linear"] = float(-s.alpha * (g @ d.p))
         if curvature is not None:
             data["pred_quadratic"] = data["pred_linear"] - 0.5 * s.alpha**2 * curvature
-        return Step(s.x, f=s.f, g=s.g, data=data, note=d.note)
+        return Step(s.x, f=s.f, g=s.g, data=data, note=d.note, direction=d.p)
 
     def _escape(self, oracle, x, f, d) -> Step:
         """A step along negative curvature at a stationary point: full length, or halved until f drops."""

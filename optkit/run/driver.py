@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -35,6 +36,7 @@ from optkit.methods.catalogue import COMMON, build
 from optkit.problems.callables import CallableProblem, as_problem
 from optkit.run import diagnostics, stopping
 from optkit.run.results import Measure, Record, Result, Status, Step, converged_phrase
+from optkit.run.oracle import LazyRng, Oracle
 from optkit.run.trace import Trace
 
 FULL_X_MAX_N = 1000  # records keep every coordinate up to this n, else the first ten (a row stays printable)
@@ -50,64 +52,8 @@ class Context:
     """What a method may know about the run when it is prepared."""
 
     gtol: float
-    rng: Any  # a numpy Generator, seeded on first use (see _LazyRng)
+    rng: Any  # a numpy Generator, seeded on first use (run/oracle.py, LazyRng)
     n: int
-
-
-class _LazyRng:
-    """A numpy Generator made on first use, from the given seed or from a seed drawn then and recorded.
-
-    A run that draws random numbers (mini-batches, random Lanczos starts) can then
-    always be reproduced from ``Result.options["seed"]``; a deterministic run draws
-    no seed and its output stays byte-identical from one invocation to the next.
-    """
-
-    def __init__(self, seed: int | None):
-        self.seed = seed
-        self._generator = None
-
-    def __getattr__(self, name):
-        if self._generator is None:
-            if self.seed is None:
-                self.seed = int(np.random.SeedSequence().entropy % 2**32)
-            self._generator = np.random.default_rng(self.seed)
-        return getattr(self._generator, name)
-
-
-class Oracle:
-    """The method's view of the problem: f, ∇f, ∇²f, Hv (counted by the problem), the current mini-batch."""
-
-    def __init__(self, problem):
-        self.problem = problem
-        self.counts = problem.counts
-        self.start = problem.counts.as_dict()
-        self.batch = None
-        self.last_hess = None
-
-    def used(self) -> dict[str, int]:
-        """Evaluations counted since the run started."""
-        return self.counts.since(self.start)
-
-    def total(self) -> int:
-        return sum(self.used().values())
-
-    def count(self, what: str) -> None:
-        """Count an evaluation the method made another way (exact arithmetic): same work, same counter."""
-        self.counts.tick(what)
-
-    def f(self, x) -> float:
-        return self.problem.f(x, batch=self.batch) if self.batch is not None else self.problem.f(x)
-
-    def grad(self, x) -> np.ndarray:
-        return self.problem.grad(x, batch=self.batch) if self.batch is not None else self.problem.grad(x)
-
-    def hess(self, x) -> np.ndarray:
-        H = self.problem.hess(x)
-        self.last_hess = (x, H)  # the trace's eigenvalues at x reuse it (no second evaluation)
-        return H
-
-    def hvp(self, x, v) -> np.ndarray:
-        return self.problem.hvp(x, v)
 
 
 def minimize(problem: Any = None, method: str = "gd", x0=None, *, fun: Callable | None = None,
@@ -115,7 +61,7 @@ def minimize(problem: Any = None, method: str = "gd", x0=None, *, fun: Callable 
              finite_differences: bool = False, eig: bool | None = None, eig_max_n: int = EIG_MAX_N,
              callback: Callable[[Record], bool] | None = None, exact: bool = False,
              exact_budget: float | None = DEFAULT_EXACT_BUDGET, timeout: float | None = None,
-             options: dict | None = None, **kwargs) -> Result:
+             time_origin: float | None = None, options: dict | None = None, **kwargs) -> Result:
     """Run ``method`` on ``problem`` from ``x0``; return the :class:`Result` record.
 
     ``method``: a name, alias, preset or spec (``"tr:subproblem=cg"``), or a
@@ -134,9 +80,12 @@ def minimize(problem: Any = None, method: str = "gd", x0=None, *, fun: Callable 
     the run.  ``exact=True``: exact arithmetic (gd and newton on closed-form
     problems), at most ``exact_budget`` seconds of sympy work per step before the
     run continues in floating point.  ``timeout``: seconds for the whole run
-    (status TIMEOUT).  Ctrl-C returns the partial result (status INTERRUPTED).
+    (status TIMEOUT), counted from ``time_origin`` (a ``time.perf_counter()``
+    value; default: this call — the CLI passes the command's start).  Ctrl-C
+    returns the partial result (status INTERRUPTED).
     """
-    started = time.perf_counter()
+    called = time.perf_counter()
+    started = called if time_origin is None else time_origin
     raw = dict(options or {})
     raw.update(kwargs)
     common = {key: COMMON[key].coerce(raw.pop(key), "the run") if key in raw else COMMON[key].default
@@ -162,7 +111,7 @@ def minimize(problem: Any = None, method: str = "gd", x0=None, *, fun: Callable 
             raise OptkitError(f"batch_size applies to data-driven problems; {problem.name} has no data set")
         if batch_size > problem.n_samples:
             raise OptkitError(f"batch_size = {batch_size} exceeds the {problem.n_samples} samples of {problem.name}")
-    rng = _LazyRng(common["seed"])
+    rng = LazyRng(common["seed"])
     m.prepare(problem, Context(common["gtol"], rng, problem.n))
     want_eig = (problem.n <= eig_max_n) if eig is None else bool(eig)
     want_eig = want_eig and diagnostics.provides(problem, "hvp")
@@ -174,7 +123,7 @@ def minimize(problem: Any = None, method: str = "gd", x0=None, *, fun: Callable 
     if timeout is not None:
         result.options["timeout"] = timeout
     result.columns = list(getattr(m, "columns", ()))
-    result.wall_time = time.perf_counter() - started
+    result.wall_time = time.perf_counter() - called
     return result
 
 
@@ -207,6 +156,17 @@ def _start(problem, x0) -> np.ndarray:
     return x.copy()
 
 
+def _direction(step: Step, x: np.ndarray) -> np.ndarray:
+    """p_k for the trace: the method's own, else (x_{k+1} − x_k)/α_k when it reports α, else the step itself."""
+    if step.direction is not None:
+        return np.asarray(step.direction, dtype=float)
+    s = np.asarray(step.x, dtype=float) - x
+    alpha = step.data.get("alpha")
+    if isinstance(alpha, (int, float)) and math.isfinite(alpha) and alpha > 0:
+        return s / alpha
+    return s
+
+
 class _Run:
     """State of one run; :meth:`loop` is the iteration."""
 
@@ -220,6 +180,7 @@ class _Run:
         self.trace = Trace()
         self.history = stopping.Checkpoints(x0.size)
         self.curvature = diagnostics.curvature_along(problem)
+        self.recent: deque[np.ndarray] = deque([x0], maxlen=stopping.RUNAWAY_STEPS + 2)  # accepted iterates
         self.exact = getattr(method, "exact", None)  # exact step rules keep their exact iterates here
         self.notes: list[str] = []
         self.last_df = _NAN
@@ -285,14 +246,20 @@ class _Run:
                 else:
                     f_new, g_new = f, g
                 accepted_last = step.accepted
+                if step.accepted:
+                    self.recent.append(x_new)
                 x, f, g, k = x_new, f_new, g_new, k + 1
                 self._record(k, x, f, g, exact=step.exact)
         except KeyboardInterrupt:
             status, measure, tol, detail = Status.INTERRUPTED, k, None, ""
-        last = self.trace.last
-        if last.eigenvalues is None and status not in _CUT_SHORT:
-            self._eigenvalues(last, x)
-        return self._result(k, x, f, g, status, measure, tol, detail)
+        try:
+            last = self.trace.last
+            in_time = self.deadline is None or time.perf_counter() < self.deadline
+            if last.eigenvalues is None and status not in _CUT_SHORT and in_time:
+                self._eigenvalues(last, x)
+            return self._result(k, x, f, g, status, measure, tol, detail)
+        except KeyboardInterrupt:  # Ctrl-C during the end-point diagnosis: the run, without it
+            return self._result(k, x, f, g, Status.INTERRUPTED, k, None, "")
 
     def _step(self, k, x, f, g) -> Step:
         """One step of the method from x_k; its data, note and vectors go on record k."""
@@ -313,8 +280,7 @@ class _Run:
         record.data = data
         record.note = step.note
         if x.size <= VECTORS_MAX_N and step.status is None:
-            p = step.direction if step.direction is not None else (np.asarray(step.x, dtype=float) - x)
-            record.direction = np.asarray(p, dtype=float).tolist()
+            record.direction = _direction(step, x).tolist()
         return step
 
     def _stagnation_measures(self, k, x, f, x_new, f_new) -> None:
@@ -338,6 +304,10 @@ class _Run:
             if trend:
                 return Status.DIVERGING_TREND, None, None, trend + f"; ‖g‖₂ = {gnorm:.3g} is below gtol only " \
                                                                    "because the iterates run off to infinity"
+            runaway = stopping.vanishing_unbounded(self.recent, gnorm, c["gtol"], self.curvature) \
+                if c["divergence_check"] else ""
+            if runaway:
+                return Status.VANISHING_UNBOUNDED, None, None, runaway
             escapes = getattr(self.method, "escapes", None)
             if escapes is not None and k < c["max_iter"] and escapes(x, g, self.oracle):
                 self.notes.append(f"iteration {k}: ‖g‖₂ = {gnorm:.3g} ≤ gtol but the Hessian has negative "
@@ -347,9 +317,9 @@ class _Run:
         xnorm = float(np.linalg.norm(x))
         if xnorm > c["x_bound"]:
             return Status.DIVERGING, xnorm, c["x_bound"], ""
-        epoch_end = self.epoch == 1 or k % self.epoch == 0
-        if accepted_last and k > 0 and epoch_end:
-            stop = stopping.stalled(self.last_df, self.last_dx, f, xnorm, c["ftol"], c["xtol"])
+        if accepted_last and k > 0 and (self.epoch == 1 or k % self.epoch == 0):
+            stop = stopping.stalled(self.last_df, self.last_dx, f, xnorm, c["ftol"], c["xtol"],
+                                    zero_step=self.batch_size is None)
             if stop is not None:
                 return (*stop, "")
         if stopping.is_checkpoint(k):
@@ -378,7 +348,10 @@ class _Run:
                 status, detail = Status.DIVERGING_TREND, f"{trend}; run stopped on: {why}"
         finite = bool(np.all(np.isfinite(x)) and np.all(np.isfinite(g)))
         classification = None
-        if finite and status not in _CUT_SHORT:
+        out_of_time = self.deadline is not None and time.perf_counter() >= self.deadline
+        if out_of_time and status not in _CUT_SHORT:
+            self.notes.append("the end point was not classified: the time limit (--timeout) was reached")
+        if finite and status not in _CUT_SHORT and not out_of_time:
             classification = diagnostics.classify_end(self.problem, x, g, c["gtol"])
             if not status.converged:
                 flat = diagnostics.gradient_flat(self.problem, x, g)
@@ -391,7 +364,7 @@ class _Run:
             if self.exact is not None and self.exact.gradient_zero:
                 message += " (∇f = 0 exactly)"
         if status in _CUT_SHORT:
-            message += f"; cut short at iteration {k}: the trace and the measures are those of the last iterate"
+            message += f"; cut short: the trace and the measures are those of iteration {k}"
         gnorm = float(np.linalg.norm(g))
         xnorm = float(np.linalg.norm(x))
         measures = [

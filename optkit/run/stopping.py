@@ -5,12 +5,16 @@ The driver (``run/driver.py``) checks at every iterate x_k, in this order:
 1. f or ∇f not finite → "non-finite value" (:func:`non_finite`);
 2. ‖g‖₂ ≤ gtol (Euclidean norm) → converged — unless :func:`trend` says the
    iterates are running off to infinity with a vanishing gradient (course
-   exercise E8), or the method escapes saddles (sfn) and finds negative
-   curvature at x_k;
+   exercise E8), or :func:`vanishing_unbounded` finds the small gradient reached
+   while the last steps still run away over flat ground (trust region on
+   sigmoid), or the method escapes saddles (sfn) and finds negative curvature;
+   both divergence tests are off with ``divergence_check=False``;
 3. ‖x‖₂ > x_bound → "no stationary point reached; iterates diverging";
 4. after an accepted step: |Δf| ≤ ftol·max(1, |f|), ‖Δx‖₂ ≤ xtol·max(1, ‖x‖₂)
    → stalled, never success (:func:`stalled`).  Mini-batch runs take Δf and
-   Δx over a whole epoch, never over one batch (whose gradient may be zero);
+   Δx over a whole epoch (⌈samples/batch⌉ steps), never over one batch, and
+   skip the default "zero step" test (xtol = 0): batches whose gradients are
+   zero move nothing while the full gradient is far from zero;
 5. the trend test at k = 16, 32, 64, … (:func:`is_checkpoint`), unless the
    divergence check is switched off;
 6. k = max_iter, or evaluations ≥ max_evals (:func:`limits`).
@@ -62,13 +66,18 @@ def non_finite(k: int, f: float, g: np.ndarray) -> str:
     return f"{what} = {f if what == 'f' else 'non-finite'} at iteration {k}"
 
 
-def stalled(last_df: float, last_dx: float, f: float, xnorm: float, ftol: float, xtol: float):
-    """(status, measure, tolerance) when f or x stalled on the last accepted step (rule 4), else None."""
+def stalled(last_df: float, last_dx: float, f: float, xnorm: float, ftol: float, xtol: float,
+            zero_step: bool = True):
+    """(status, measure, tolerance) when f or x stalled on the last accepted step (rule 4), else None.
+
+    ``zero_step=False`` (mini-batch runs) drops the default test xtol = 0, "the step was exactly
+    zero": a zero mini-batch gradient gives a zero step while the full gradient is not small.
+    """
     f_limit = ftol * max(1.0, abs(f))
     if ftol > 0 and last_df <= f_limit:
         return Status.FTOL, last_df, f_limit
     x_limit = xtol * max(1.0, xnorm)
-    if last_dx <= x_limit:
+    if (xtol > 0 or zero_step) and last_dx <= x_limit:
         return Status.XTOL, last_dx, x_limit
     return None
 
@@ -143,6 +152,62 @@ def trend(history: Checkpoints, k: int, strict: bool,
         return ""
     return (f"over iterations {idx[0]}–{idx[-1]}: f {fs[0]:.4g} → {fs[-1]:.4g}, ‖g‖₂ {gs[0]:.3g} → {gs[-1]:.3g}, "
             f"‖x‖₂ {xn[0]:.4g} → {xn[-1]:.4g}")
+
+
+#: "Running away" is judged on the last RUNAWAY_STEPS accepted steps ...
+RUNAWAY_STEPS = 3
+#: ... each at least this fraction of the one before, or the last of the first (not shrinking: Newton on
+#: x⁴ shrinks its steps by 2/3, a linearly convergent method by its rate; steps that keep their length
+#: are not converging) ...
+NOT_SHRINKING = 0.8
+#: ... the last one long: with ‖g‖ ≤ gtol a bowl of curvature λ gives steps of about ‖g‖/λ, so a step
+#: this long means curvature below about 1e3·gtol along it (gradient descent's steps α‖g‖ are far shorter) ...
+LONG_STEP = 1e-3
+#: ... and the measured curvature uᵀHu along it numerically zero: at most this multiple of ‖g‖/‖step‖
+#: (the gradient is not explained by a bowl: at a true minimum reached by a long last step,
+#: uᵀHu·‖step‖ ≫ ‖g‖), or at most gtol itself.
+FLAT_CURVATURE = 10.0
+#: A last step shorter than this fraction of the one before barely moved (a line search that found
+#: nothing better on a plateau): the runaway is judged on the steps before it, the curvature at the end.
+NEGLIGIBLE_STEP = 1e-3
+
+
+def vanishing_unbounded(recent: list[np.ndarray], gnorm: float, gtol: float,
+                        curvature: Callable[[np.ndarray, np.ndarray], float] | None) -> str:
+    """'' or why a gradient below gtol was reached along an unbounded path, not at a stationary point.
+
+    ``recent``: the last accepted iterates, oldest first (RUNAWAY_STEPS + 2 of them).
+    All must hold over the last RUNAWAY_STEPS steps (or all of them, when the run has
+    made fewer; a negligible last step is set aside, see NEGLIGIBLE_STEP):
+    ‖x‖₂ grew at every step, every step (or the last) is at least NOT_SHRINKING × the
+    one before (the first), so the steps are not shrinking (Newton approaching a degenerate minimum such as x⁴ shrinks its steps by 2/3 each),
+    the last step is long (≥ LONG_STEP), and the curvature c = uᵀHu along it is
+    numerically zero: |c|·‖s‖ ≤ FLAT_CURVATURE·‖g‖₂, or |c| ≤ gtol.  Without a way
+    to measure curvature there is no evidence, and nothing is said.
+    """
+    if curvature is None or len(recent) < 2:  # (∇f = 0 in floats may be underflow: e^{−x} at x = 800)
+        return ""
+    xs = list(recent)[-(RUNAWAY_STEPS + 2):]  # fewer steps when the run has made fewer
+    end = xs[-1]
+    if len(xs) >= 3 and np.linalg.norm(xs[-1] - xs[-2]) < NEGLIGIBLE_STEP * np.linalg.norm(xs[-2] - xs[-3]):
+        xs = xs[:-1]  # a last step that barely moved: the run is judged on the steps before it
+    xs = xs[-(RUNAWAY_STEPS + 1):]
+    norms = [float(np.linalg.norm(x)) for x in xs]
+    steps = [float(np.linalg.norm(b - a)) for a, b in zip(xs, xs[1:])]
+    if not all(a < b for a, b in zip(norms, norms[1:])):
+        return ""
+    last = steps[-1]
+    steady = all(b >= NOT_SHRINKING * a > 0 for a, b in zip(steps, steps[1:]))
+    if not (steady or last >= NOT_SHRINKING * steps[0] > 0):  # last against first: a zig-zag still counts
+        return ""
+    if last < LONG_STEP:
+        return ""
+    c = curvature(end, (xs[-1] - xs[-2]) / last)
+    if c is None or not math.isfinite(c) or (abs(c) * last > FLAT_CURVATURE * gnorm and abs(c) > gtol):
+        return ""
+    return (f"‖g‖₂ = {gnorm:.3g} ≤ gtol while ‖x‖₂ grew {norms[0]:.6g} → {norms[-1]:.6g} over the last "
+            f"{len(steps)} step{'s' if len(steps) > 1 else ''}, which did not shrink (last {last:.3g}), and the "
+            f"curvature along them is {c:.3g}, numerically zero")
 
 
 def flattening(xs, gs, curvature) -> bool:

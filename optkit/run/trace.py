@@ -22,11 +22,13 @@ MIDDLE = 2000
 class Trace:
     """Records in order of k, thinned as the module docstring says."""
 
-    def __init__(self, head: int = HEAD, tail: int = TAIL, middle: int = MIDDLE):
-        self.head_size, self.middle_size = head, middle
+    def __init__(self, head: int | None = None, tail: int | None = None, middle: int | None = None):
+        # the module's sizes are read here, not bound at definition, so a benchmark can change them
+        self.head_size = HEAD if head is None else head
+        self.middle_size = MIDDLE if middle is None else middle
         self.head: list[Record] = []
         self.middle: list[Record] = []
-        self.tail: deque[Record] = deque(maxlen=tail)
+        self.tail: deque[Record] = deque(maxlen=TAIL if tail is None else tail)
         self.every = 1
         self.dropped = 0
 
