@@ -105,7 +105,7 @@ def test_no_stationary_point_in_the_box():
     result = classify_stationary_points(problem_from_expression("x**2 + y**2"), box=[[1, 2], [1, 2]],
                                         method="numeric")
     assert [p for p in result.points if p.in_box] == []
-    assert result.summary() == "no stationary point in the box"
+    assert result.summary() == "no stationary point found in the box (completeness not proven)"
     assert not result.complete
 
 
@@ -115,8 +115,9 @@ def test_unbounded_below_is_fine():
     assert kinds == [(-1, "saddle"), (1, "minimum")]  # f_xx = 6x, f_yy = 2
 
 
-def test_timeout_falls_back_to_numeric_and_says_so():
-    result = classify_stationary_points(get_problem("goldstein-price"), timeout=1e-3)
+@pytest.mark.slow  # the numeric path on a 2-D box: several seconds on a loaded machine
+def test_exact_budget_falls_back_to_numeric_and_says_so():
+    result = classify_stationary_points(get_problem("goldstein-price"), exact_budget=1e-3)
     assert result.method == "numeric" and not result.complete
     assert any("budget" in note for note in result.notes)
     assert len(result.points) == 9  # the same nine points, found numerically
@@ -165,10 +166,15 @@ def test_table_has_summary():
     (["--fn", "quartic", "--box", "-1e999,1 0,1"], "not finite"),
     (["--fn", "quartic", "--box", "-inf,1 0,1"], "malformed box bound"),
     (["--fn", "quartic", "--box", "a,b 0,1"], "malformed"),
-    (["--fn", "course-2.2", "--starts", "0"], "at least 1"),
+    (["--fn", "course-2.2", "--starts", "0"], "--starts must be between 1 and 100,000"),
     (["--fn", "quartic", "--method", "magic"], "unknown classify method"),
     (["--fn", "course-2.2", "--method", "exact"], "polynomial or rational"),
-    (["--fn", "quartic", "--timeout", "0"], "--timeout must be positive"),
+    (["--fn", "quartic", "--timeout", "0"], "--timeout must be a positive number of seconds"),
+    (["--fn", "quartic", "--timeout", "nan"], "--timeout must be a positive number of seconds"),
+    (["--fn", "quartic", "--exact-budget", "-1"], "--exact-budget must be a positive number of seconds"),
+    (["--fn", "quartic", "--starts", "99999999999999999999999"], "between 1 and 100,000"),
+    (["--fn", "quartic", "--starts", "1000000000"], "between 1 and 100,000"),
+    (["--fn", "quartic", "--method", "numeric", "--box", "-1e308,1e308 -1e308,1e308"], "at most 1e+150 wide"),
 ])
 def test_bad_input(args, fragment):
     out = runner.invoke(app, ["classify", *args])
@@ -180,6 +186,7 @@ def test_bad_input(args, fragment):
     assert len(lines) == 1 and lines[0].startswith("Error:") and fragment in lines[0], out.stderr
 
 
+@pytest.mark.slow  # the numeric path on a 2-D box: several seconds on a loaded machine
 def test_non_smooth_problem_says_what_it_cannot_see():
     result = classify_stationary_points(get_problem("ackley"), box=[[-0.5, 0.5], [-0.5, 0.5]])
     assert any("not smooth" in note for note in result.notes)

@@ -152,7 +152,7 @@ def test_methods_command_lists_the_catalogue():
     for preset in ("gd+armijo", "tr-cg", "sfn-krylov", "scipy-tr"):
         assert preset in result.output
     records = json.loads(runner.invoke(APP, ["methods", "--format", "json"]).stdout)
-    assert [r["name"] for r in records["methods"]] == ["gd", "newton", "trust-region", "sfn", "adam"]
+    assert [r["name"] for r in records["methods"]] == ["gd", "newton", "trust-region", "arc", "sfn", "adam"]
     assert "tr-cg" in [p["name"] for p in records["presets"]]
     assert "max_iter" in [o["name"] for o in records["common"]]
 

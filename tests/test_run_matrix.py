@@ -7,9 +7,9 @@
 
 Each expectation follows from the method's theory, not from optkit's output:
 Newton-type methods reach any non-degenerate stationary point they start near
-(pure and Armijo-damped Newton land on x² − y²'s saddle from (1, 1e-3) in one
-step, since gᵀp = −2x² + 2y² < 0 there); trust region and saddle-free Newton
-do not stop at it, and as x² − y² is unbounded below they run off; no method
+(pure Newton lands on x² − y²'s saddle from (1, 1e-3) in one step; damped
+Newton modifies the indefinite H, N&W §3.4, issue 9 §2); damped Newton, ARC, trust
+region and saddle-free Newton do not stop at it, and as x² − y² is unbounded below they run off; no method
 can converge on logistic-positive (E8: no minimizer); gradient descent at the
 default α = 0.01 contracts at 1 − 0.01·λ_min per step (2 000 steps needed
 on the κ = 10 quadratic, more than max_iter = 1 000) and is unstable on
@@ -35,14 +35,14 @@ from optkit.run.driver import minimize
 # Columns are method specs (shared/conventions.md): catalogue names, presets of methods.catalogue.PRESETS,
 # or NAME:key=value.  The test below checks that they cover every method and every preset.
 EXPECTED = """
-problem            gd    gd+armijo  gd+wolfe  newton  newton+armijo  tr-exact  tr-cg  tr-dogleg  tr-cauchy  sfn   sfn-krylov  adam  adam:lr=0.05
-quadratic          none  min        min       min     min            min       min    min        min        min   min         none  none
-gd-schedule        min   min        min       min     min            min       min    min        min        min   min         none  min
-course-2.2         min   min        min       min     min            min       min    min        min        min   min         none  none
-rosenbrock         none  min!       min!      min     min            min       min    min        min!       min   min         none  none
-himmelblau         min   min        min       min     min            min       min    min        min        min   min         none  min
-saddle             none  none       none      saddle  saddle         none      none   none       none       none  none        none  none
-logistic-positive  none  none       none      none    none           none      none   none       none       none  none        none  none
+problem            gd    gd+armijo  gd+wolfe  newton  newton+armijo  tr-exact  tr-cg  tr-dogleg  tr-cauchy  scipy-tr  arc   sfn   sfn-krylov  adam  adam:lr=0.05
+quadratic          none  min        min       min     min            min       min    min        min        min       min   min   min         none  none
+gd-schedule        min   min        min       min     min            min       min    min        min        min       min   min   min         none  min
+course-2.2         min   min        min       min     min            min       min    min        min        min       min   min   min         none  none
+rosenbrock         none  min!       min!      min     min            min       min    min        min!       min       min   min   min         none  none
+himmelblau         min   min        min       min     min            min       min    min        min        min       min   min   min         none  min
+saddle             none  none       none      saddle  none           none      none   none       none       none      none  none  none        none  none
+logistic-positive  none  none       none      none    none           none      none   none       none       none      none  none  none        none  none
 """
 
 

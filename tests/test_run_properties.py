@@ -21,8 +21,9 @@ def rosenbrock():
 
 MONOTONE_RUNS = [
     ("gd", {"line_search": "armijo"}), ("gd", {"line_search": "wolfe"}), ("newton", {"line_search": "armijo"}),
-    ("newton", {"line_search": "wolfe"}), ("sfn", {}), ("tr", {"subproblem": "exact"}),
-    ("tr", {"subproblem": "dogleg"}), ("tr", {"subproblem": "cg"}), ("tr", {"subproblem": "cauchy"}),
+    ("newton", {"line_search": "wolfe"}), ("sfn", {}), ("tr", {"subproblem": "exact", "nonmonotone": 0}),
+    ("tr", {"subproblem": "dogleg", "nonmonotone": 0}), ("tr", {"subproblem": "cg", "nonmonotone": 0}),
+    ("tr", {"subproblem": "cauchy", "nonmonotone": 0}), ("arc", {}),
 ]
 PROBLEMS = ["rosenbrock", "quartic", "course-2.2", "himmelblau", "xor-mlp"]
 
@@ -40,14 +41,29 @@ def test_armijo_and_trust_region_never_increase_f_on_accepted_steps(name, method
     assert result.evaluations["grad"] >= 1
 
 
-@pytest.mark.parametrize("method", ["gd", "newton", "trust-region", "sfn", "adam"])
+@pytest.mark.parametrize("subproblem", ["exact", "dogleg", "cg", "cauchy"])
+@pytest.mark.parametrize("name", PROBLEMS)
+def test_nonmonotone_trust_region_never_exceeds_its_reference_value(name, subproblem):
+    # Toint (1997), the default trust region: an accepted f never exceeds the largest f of the current and
+    # the 10 previous accepted iterates
+    result = minimize(optkit.get_problem(name), "tr", subproblem=subproblem, max_iter=150)
+    accepted = [result.trace[0].f]
+    for a, b in zip(result.trace, result.trace[1:]):
+        if a.data.get("accepted") is False:
+            assert b.x == a.x and b.f == a.f
+            continue
+        assert b.f <= max(accepted[-11:]) + ROUNDING * max(1.0, abs(a.f)), (a.k, a.f, b.f)
+        accepted.append(b.f)
+
+
+@pytest.mark.parametrize("method", ["gd", "newton", "trust-region", "arc", "sfn", "adam"])
 def test_counters_and_trace_length(method):
     result = minimize(optkit.get_problem("course-2.2"), method, max_iter=30)
     assert len(result.trace) == result.iterations + 1
     assert [r.k for r in result.trace] == list(range(result.iterations + 1))
     assert result.evaluations["f"] + result.evaluations["grad"] >= result.iterations
     second_order = result.evaluations["hess"] + result.evaluations["hvp"]
-    if method in ("newton", "trust-region", "sfn"):  # one ∇²f per iterate (course-2.2: every TR step accepted)
+    if method in ("newton", "trust-region", "arc", "sfn"):  # one ∇²f per iterate (course-2.2: every TR step accepted)
         assert second_order >= result.iterations > 0
     else:  # first-order methods never ask for curvature
         assert second_order == 0
@@ -122,7 +138,7 @@ def test_radius_floor_is_a_status():
     # so ρ < 0 at every step: Δ = 1, ¼, 1/16, 1/64, 1/256 are rejected in turn and the fifth rejection
     # leaves Δ = 1/1024 < delta_min = 1e-3, which ends the run at iterate k = 4 (by hand)
     fun = lambda x: float(x @ x)  # noqa: E731
-    result = minimize(fun, "tr", [1.0, 1.0], jac=lambda x: -2 * x, hess=lambda x: 2 * np.eye(2), delta_min=1e-3,
+    result = minimize(fun, "tr", [1.0, 1.0], jac=lambda x: -2 * x, hess=lambda x: 2 * np.eye(2), delta_min=1e-3, delta0=1.0,
                       subproblem="cauchy", max_iter=200)
     assert result.status is Status.RADIUS_FLOOR and result.iterations == 4
     assert [r.data["delta"] for r in result.trace] == [4.0**-i for i in range(5)]

@@ -149,9 +149,7 @@ def test_three_hump_camel_five_points_with_radicals():
 
 @pytest.mark.slow  # > 1 s on an idle machine (pytest --durations)
 def test_goldstein_price_nine_points_and_values():
-    t0 = time.perf_counter()
-    res = exact_stationary_points(GOLDSTEIN_PRICE, (x, y))
-    assert time.perf_counter() - t0 < 5.0
+    res = exact_stationary_points(GOLDSTEIN_PRICE, (x, y), timeout=30)  # a hang detector, not a speed test
     assert res.complete and len(res.points) == 9
     assert res.bezout_bound == 49 and res.n_complex == 16
     assert all(max(abs(c) for c in p.numeric) <= 2 for p in res.points)

@@ -17,7 +17,7 @@ from typing import Optional
 import typer
 from typer.core import TyperGroup
 
-from optkit.cli import classify, problems, run
+from optkit.cli import classify, compare, problems, report, run
 from optkit.cli.common import quiet_broken_pipe
 
 
@@ -84,6 +84,7 @@ EXAMPLES = """Examples:
   optkit run sfn --fn xor-mlp                  saddle-free Newton (E7)
   optkit eval --fn xor-mlp --sample 2          one sample's forward pass
   optkit methods --glossary                    what each trace column means
+  optkit compare --fn himmelblau,saddle        methods × problems × starts, honestly
 """
 
 
@@ -117,7 +118,7 @@ def _main(version: Optional[bool] = typer.Option(None, "--version", is_eager=Tru
     """Numerical optimization for learning, teaching and research: problems, methods, traces."""
 
 
-for _module in (problems, classify, run):
+for _module in (problems, classify, run, compare, report):
     _module.register(app)
 
 # The command list shows each command's whole first sentence (click would cut it at 45 characters).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import List, Optional
 
 import typer
@@ -18,14 +19,31 @@ def register(app: typer.Typer) -> None:
     app.command("classify")(one_line_errors(classify))
 
 
+def process_started() -> float:
+    """When this process started, on the ``time.monotonic()`` clock (Linux: /proc; else now).
+
+    ``--timeout`` caps the whole command, start-up and imports included."""
+    now = time.monotonic()
+    try:
+        import os
+
+        with open("/proc/self/stat") as stat, open("/proc/uptime") as uptime:
+            ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
+            age = float(uptime.read().split()[0]) - ticks / os.sysconf("SC_CLK_TCK")
+        return now - max(0.0, min(age, 60.0))
+    except (OSError, ValueError, IndexError):
+        return now
+
+
 def classify(
     fn: Optional[str] = FnOption,
     expr: Optional[str] = ExprOption,
     vars_: Optional[str] = VarsOption,
     box: Optional[str] = typer.Option(None, "--box", metavar="BOX", help='Search box, one lo,hi pair per variable: "-10,10 -10,10" (default: the problem\'s box).'),
-    method: str = typer.Option("auto", "--method", metavar="auto|exact|numeric", help="auto (exact for polynomial/rational formulas, else numeric), exact or numeric."),
-    timeout: float = typer.Option(5.0, "--timeout", help="Seconds the exact path may take before the numeric path takes over."),
-    starts: Optional[int] = typer.Option(None, "--starts", help="Number of Sobol starts of the numeric path (default 64·n, capped)."),
+    method: str = typer.Option("auto", "--method", metavar="auto|exact|numeric", help="auto (exact for polynomial/rational formulas within the exact path's size limits, else numeric), exact or numeric."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help="Seconds for the whole command (default: no limit); at expiry what was found is printed, marked as cut short."),
+    exact_budget: float = typer.Option(20.0, "--exact-budget", metavar="SECONDS", help="Seconds the exact path may run before the numeric path answers (a safety net; the path is chosen beforehand)."),
+    starts: Optional[int] = typer.Option(None, "--starts", help="Number of Sobol starts of the numeric path (default 64·n, capped; at most 100,000)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the scrambled Sobol starts."),
     eig_tol: float = typer.Option(1.4901161193847656e-08, "--eig-tol", help="|λ| ≤ eig_tol·max(1, max|λ|) counts as zero (widened by a numeric point's uncertainty)."),
     n: Optional[int] = NOption,
@@ -37,14 +55,16 @@ def classify(
     """Find every stationary point in a box and classify it (minimum, maximum, saddle, degenerate)."""
     from optkit.stationary.finder import classify_stationary_points, parse_box
 
+    started = process_started()
     _check_format(format)
     positive_finite(eig_tol, "--eig-tol")
     seed_value(seed)
     problem = _problem(fn, expr, vars_, n, param, problems)
     region = parse_box(box, problem.n) if box is not None else None
-    result = classify_stationary_points(problem, box=region, method=method, timeout=timeout, n_starts=starts,
-                                        seed=seed, eig_tol=eig_tol)
+    # Leave a margin for printing: the command ends within 2 s of the limit.
+    cap = None if timeout is None else timeout - 0.5 if timeout > 1.0 else timeout
+    result = classify_stationary_points(problem, box=region, method=method, exact_budget=exact_budget,
+                                        timeout=cap,
+                                        n_starts=starts, seed=seed, eig_tol=eig_tol, started=started)
     record = result.to_dict()
     _emit(record, format, no_color, "classification_table")
-
-

@@ -201,8 +201,10 @@ OPTIONS: dict[str, OptionSpec] = {o.name: o for o in [
     _unit("beta", 0.9, "momentum coefficient β", low_open=False, when={"momentum": ("heavy-ball", "nesterov")}),
     # Newton
     OptionSpec("fallback", "choice", "auto",
-               "Newton on a non-descent direction or singular H: none (pure: take it / stop), shift "
-               "(H + τI, N&W Alg. 3.3), steepest (−g); auto = none with a unit step, shift with a line search",
+               "Newton with an H that is not positive definite: none (pure: take the step / stop if the solve is "
+               "untrusted), shift (modified Newton: H + τI whenever Cholesky of H fails, N&W Alg. 3.3, and a "
+               "negative-curvature step at a saddle), steepest (−g where the step does not descend); "
+               "auto = none with a unit step, shift with a line search",
                choices=("auto", "none", "shift", "steepest")),
     # trust region
     OptionSpec("subproblem", "choice", "exact", "trust-region subproblem solver",
@@ -212,8 +214,26 @@ OPTIONS: dict[str, OptionSpec] = {o.name: o for o in [
     OptionSpec("eta", "float", 0.15, "acceptance threshold η: accept when ρ > η", low=0, high=0.25,
                high_open=True),
     _positive("delta_min", 1e-12, "stop when the trust radius falls below this"),
+    OptionSpec("radius_scale", "choice", "relative", "trust radius cap: absolute Δ_max (SciPy), or relative "
+               "Δ_max·max(1, ‖x‖₂) (scale-aware, Moré 1983)", choices=("absolute", "relative")),
+    OptionSpec("initial_radius", "choice", "fixed", "Δ₀: fixed (delta0), or step (the first step solved with "
+               "the largest radius sets Δ₀ = ‖p‖; after Sartenaer 1997)", choices=("fixed", "step")),
+    OptionSpec("shrink", "choice", "quarter", "radius after a poor step: quarter (Δ/4), step (‖p‖/4), or "
+               "interpolate (γ‖p‖, γ ∈ [0.1, 0.5] from a quadratic fit of f along p)",
+               choices=("quarter", "step", "interpolate")),
+    OptionSpec("scaling", "choice", "auto", "trust region shape: none (ball ‖p‖ ≤ Δ) or hessian (ellipsoid "
+               "‖Dp‖ ≤ Δ, D = diag(√|Hᵢᵢ|) non-decreasing; Moré 1983); auto = hessian for the Cauchy point "
+               "(steepest descent needs it on badly scaled problems), none otherwise",
+               choices=("auto", "none", "hessian")),
+    OptionSpec("nonmonotone", "int", 0, "accept a step judged against the largest f of the current and M previous "
+               "accepted iterates (Toint 1997); 0 = monotone", low=0),
+    OptionSpec("grow", "float", 2.0, "radius growth factor after a very good boundary step", low=1, low_open=True),
+    # adaptive cubic regularisation
+    _positive("sigma0", 1.0, "ARC's first regularisation weight σ₀ in (σ/3)‖p‖³"),
     # saddle-free Newton
-    _positive("damping", 1e-3, "damping λ in (|H| + λI)⁻¹g"),
+    _positive("damping", 1e-3, "damping λ in (|H| + λI)⁻¹g (the first λ when adaptive)"),
+    OptionSpec("adaptive", "bool", True, "adapt λ Levenberg–Marquardt style: ×4 after a poor or shortened "
+               "step, ÷4 after a good full one"),
     OptionSpec("krylov_dim", "int", 0, "Krylov (Lanczos) dimension k; 0 = exact eigendecomposition", low=0),
     OptionSpec("escape", "bool", True, "at a saddle (‖g‖ ≤ gtol), step along the most negative eigenvector"),
     _positive("escape_step", 1.0, "length of that escape step", when={"escape": (True,)}),

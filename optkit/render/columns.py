@@ -28,8 +28,18 @@ STEP_COLUMNS = [
     ("step_norm", "‖step‖", "length of the step ‖x_{k+1} − x_k‖₂"),
     ("lambda", "λ (TR)", "trust region (exact subproblem): the multiplier λ ≥ 0 with (H + λI)s = −g, ‖s‖ = Δ "
                          "when λ > 0 (N&W Theorem 4.1)"),
-    ("damping", "damping", "the shift added to the curvature: Newton's fallback H + τI, or saddle-free Newton's "
-                           "|λᵢ| + damping"),
+    ("damping", "damping", "the shift added to the curvature: modified Newton's H + τI (N&W Alg. 3.3), or "
+                           "saddle-free Newton's |λᵢ| + damping"),
+    ("modification", "modification", "damped Newton: none (H positive definite), shift (H + τI) or "
+                                     "negative-curvature (a step off a saddle), N&W §3.4"),
+    ("model_ratio", "model ρ", "saddle-free Newton: actual decrease / the |H| model's prediction for the step "
+                               "taken; drives the adaptive damping"),
+    ("next_damping", "next damping", "saddle-free Newton: the damping for the next step (×4 after a poor or "
+                                     "shortened step, ÷4 after a good full one)"),
+    ("rho_nonmonotone", "ρ (nonmonotone)", "trust region: the decrease from the largest recent f over the "
+                                           "prediction (Toint 1997); a step is also accepted when this exceeds eta"),
+    ("sigma", "σ", "ARC: the cubic regularisation weight σ_k of m(p) = f + gᵀp + ½pᵀHp + (σ/3)‖p‖³ (×2 after "
+                   "a rejected step, ÷2 after a very good one; Cartis, Gould & Toint 2011)"),
     ("m_hat", "m̂", "Adam: bias-corrected first moment m̂_t = m_t/(1 − β₁ᵗ)"),
     ("v_hat", "v̂", "Adam: bias-corrected second moment v̂_t = v_t/(1 − β₂ᵗ)"),
     ("m", "m", "Adam without bias correction: the first moment m_t = β₁m_{t−1} + (1 − β₁)g_t as used"),

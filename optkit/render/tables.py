@@ -96,8 +96,9 @@ def evaluation_tables(record: dict, width: int = 100) -> list:
     pairs = [("f", fmt(record["f"], 12)), ("∇f", _gradient_text(record)), ("‖∇f‖₂", fmt(record["grad_norm"], 4)),
              ("classification", c["description"], style),
              ("tolerances", f"stationary when ‖∇f‖₂ ≤ gtol{GLUE}={GLUE}{fmt(tol['gtol'])}; |λ| ≤ "
-                            f"{fmt(c['eig_threshold'], 3)} (eig_tol {fmt(tol['eig_tol'], 3)} × max(1, max|λ|)) "
-                            "counts as zero")]
+                            f"{fmt(c['eig_threshold'], 3)} counts as zero (the larger of eig_tol "
+                            f"{fmt(tol['eig_tol'], 3)} and the error bound of the eigenvalues computed from a "
+                            f"{tol.get('hessian_source', 'unknown')} Hessian)")]
     pairs += [("note", note) for note in c["notes"]]
     if record.get("sample"):
         s = record["sample"]
@@ -156,6 +157,10 @@ def classification_table(record: dict, width: int = 100) -> list:
             Column("index", [fmt(p["index"]) for p in points]), Column("kind", kinds, "left", styles)]
     table = grid(cols, width, title=f"stationary points of {record['problem']} ({record['method']} path)")
     pairs = [("summary", record["summary"])]
+    if record.get("path_reason"):
+        pairs.append(("path", f"{record['method']}: {record['path_reason']}"))
+    if record.get("cut_short"):
+        pairs.append(("cut short", "yes: stopped by the time limit (--timeout); the list holds what was found"))
     if record["method"] == "exact":
         pairs.append(("complete", "yes: proven by the exact path" if record["complete"] else "no"))
         pairs.append(("complex solutions", f"{record['n_complex']} non-real (Bézout bound {record['bezout_bound']})"))
@@ -167,6 +172,8 @@ def classification_table(record: dict, width: int = 100) -> list:
         samples = curve["samples"]
         pairs.append(("curve", f"non-isolated stationary points from {_vector(samples[0], 5)} "
                                f"to {_vector(samples[-1], 5)} ({curve['n_samples']} samples)"))
+        for seg in curve.get("segments", []):
+            pairs.append(("", f"{seg['kind']} from {_vector(seg['start'], 5)} to {_vector(seg['end'], 5)}"))
     pairs += [("note", note) for note in record["notes"]]
     pairs.append(("time", f"{record['seconds']:.2f} s"))
     return [table, key_values(pairs, width)]

@@ -74,7 +74,11 @@ def classify_end(problem, x: np.ndarray, g: np.ndarray, gtol: float):
     """Classification of the end point (``optkit.stationary.point.classify_point``), uncounted."""
     H = hessian(problem, x) if provides(problem, "hvp") else None
     if H is not None:
-        return classify_point(g, H, gtol=gtol)
+        from optkit.stationary.point import hessian_source
+
+        # eigenvalue signs with the error bound of how H was computed (a formula, or exact Hv columns)
+        source = hessian_source(problem) if problem.has_hessian else "formula"
+        return classify_point(g, H, gtol=gtol, source=source)
     if provides(problem, "hvp") and x.size > DENSE_CLASSIFY_MAX_N:
         extremes = extreme_eigenvalues(problem, x)
         if extremes is not None:
@@ -88,7 +92,7 @@ def classify_end(problem, x: np.ndarray, g: np.ndarray, gtol: float):
 
         with problem.counts.paused():
             H = difference_hessian(problem.grad, x)
-        cl = classify_point(g, H, gtol=gtol)
+        cl = classify_point(g, H, gtol=gtol, source="finite-differences")
         cl.notes.append("no Hessian: classified with central differences of the gradient")
         return cl
     return classify_point(g, None, gtol=gtol)

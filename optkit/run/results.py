@@ -54,7 +54,7 @@ class Status(Enum):
     MAX_EVALS = "maximum evaluations reached ({measure} ≥ max_evals {tol}); ‖g‖₂ is above gtol"
     NON_FINITE = "non-finite value: {detail}"
     NON_FINITE_HESSIAN = "Hessian not finite: {detail}"
-    SINGULAR_HESSIAN = "Hessian singular: min|λ|/max|λ| = {measure} ≤ {tol}"
+    SINGULAR_HESSIAN = "Hessian singular: reciprocal condition estimate {measure} ≤ {tol}{detail}"
     NON_DESCENT = "not a descent direction: gᵀp = {measure} ≥ 0"
     STEP_FLOOR = "step size fell below its floor: α = {measure} < {tol}"
     RADIUS_FLOOR = "trust radius fell below its floor: Δ = {measure} < {tol}"

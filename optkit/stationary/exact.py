@@ -196,8 +196,23 @@ def _run_with_deadline(fn: Callable[..., dict], args: tuple, timeout: float) -> 
     return _run_spawned(fn, args, timeout)
 
 
+def _die_with_parent() -> None:
+    """Linux: ask the kernel to SIGKILL this child when its parent dies (PR_SET_PDEATHSIG),
+    so a parent killed by SIGTERM or SIGKILL leaves no computing orphan (other
+    systems have no such request; there the child lives until its deadline)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _run_forked(fn, args, timeout):
-    deadline = time.monotonic() + max(timeout, 0.0)
+    # timeout may be inf: no deadline (the child still dies with its parent)
+    deadline = time.monotonic() + max(timeout, 0.0) if timeout != float("inf") else None
+    parent = os.getpid()
     rfd, wfd = os.pipe()
     with warnings.catch_warnings():
         # Python >= 3.12 warns when forking a multi-threaded process; the
@@ -207,6 +222,10 @@ def _run_forked(fn, args, timeout):
     if pid == 0:  # child: compute, write, leave without running the parent's cleanup
         code = 0
         try:
+            if sys.platform.startswith("linux"):
+                _die_with_parent()
+            if os.getppid() != parent:  # the parent died before the request took effect
+                os._exit(1)
             os.close(rfd)
             try:
                 data = {"ok": True, "value": fn(*args)}
@@ -226,8 +245,8 @@ def _run_forked(fn, args, timeout):
     finished = False
     try:
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
                 break
             ready, _, _ = select.select([rfd], [], [], remaining)
             if not ready:
@@ -285,7 +304,7 @@ def _run_spawned(fn, args, timeout):
     send.close()
     try:
         # (the spawned child first imports sympy: ~1 s of the budget)
-        if not recv.poll(timeout):
+        if not recv.poll(None if timeout == float("inf") else timeout):
             raise ExactTimeout(f"exact stationary-point computation exceeded {timeout:g} s")
         try:
             blob = recv.recv_bytes()

@@ -29,11 +29,18 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from optkit.stationary.exact_value import proven_zero
+from optkit.stationary.inertia import _apply_inertia, _exact_hessian, _exact_inertia
 from optkit.stationary.point import DEFAULT_EIG_TOL, Classification, classify_point, difference_hessian, hessian_spectrum
 from optkit.errors import OptkitError
 
 METHODS = ("auto", "exact", "numeric")
-DEFAULT_TIMEOUT = 5.0
+DEFAULT_EXACT_BUDGET = 20.0  # seconds: a safety net; the path itself is chosen by ``choose_path``
+MAX_STARTS = 100_000         # each start is a Newton run; more would take hours and memory
+MAX_BOX_WIDTH = 1e150        # wider, a sample of the box says nothing about where the roots are
+# The exact path is chosen when ∇f = 0 has a Bézout bound at most this for n variables (dense
+# systems within these bounds took seconds at load 9, beyond them tens of seconds or more).
+EXACT_BEZOUT_LIMIT = {1: 400, 2: 49, 3: 27, 4: 81}
+EXACT_TERM_LIMIT = 80        # ...and ∇f has at most this many terms in all (goldstein-price has 72)
 STATIONARY_RTOL = 1e-8  # a found point must satisfy ‖∇f‖ ≤ 1e-8·max(1, scale of f's terms)
 
 
@@ -69,11 +76,15 @@ class ClassifyResult:
     tolerances: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    path_reason: str = ""
+    cut_short: bool = False
+    curve_kinds: list[list[dict]] = field(default_factory=list)  # per curve: segments {kind, start, end}
 
     def summary(self) -> str:
         inside = [p for p in self.points if p.in_box]
         if not inside and not self.curves:
-            return "no stationary point in the box"
+            return ("no stationary point in the box" if self.complete
+                    else "no stationary point found in the box (completeness not proven)")
         counts: dict[str, int] = {}
         for p in inside:
             c = p.classification
@@ -81,11 +92,15 @@ class ClassifyResult:
             counts[key] = counts.get(key, 0) + 1
         plural = {"minimum": "minima", "maximum": "maxima", "saddle": "saddles"}
         parts = [f"{v} {plural.get(k, k) if v > 1 else k}" for k, v in counts.items()]
-        text = f"{len(inside)} stationary point{'s' if len(inside) != 1 else ''} in the box"
+        counted = f"{len(inside)} stationary point{'s' if len(inside) != 1 else ''}"
+        text = f"{counted} in the box" if self.complete else f"at least {counted} found in the box"
         if parts:
             text += ": " + ", ".join(parts)
         if self.curves:
+            kinds = sorted({seg["kind"] for segs in self.curve_kinds for seg in segs})
             text += f"; {len(self.curves)} curve(s) of non-isolated stationary points"
+            if kinds:
+                text += f" ({', '.join(kinds)})"
         minima = [p for p in inside if p.classification.kind == "minimum"
                   or p.classification.degenerate_behaviour == "minimum"]
         if minima:
@@ -105,9 +120,13 @@ class ClassifyResult:
         return classification_html(self.to_dict())
 
     def to_dict(self) -> dict:
-        return {"problem": self.problem, "method": self.method, "box": self.box.tolist(),
+        kinds = self.curve_kinds or [[] for _ in self.curves]
+        return {"problem": self.problem, "method": self.method, "path_reason": self.path_reason,
+                "cut_short": self.cut_short, "box": self.box.tolist(),
                 "points": [p.to_dict() for p in self.points], "complete": self.complete,
-                "curves": [{"samples": c.tolist(), "n_samples": len(c)} for c in self.curves],
+                "curves": [{"samples": c.tolist(), "n_samples": len(c), "segments": k,
+                            "kind": k[0]["kind"] if len(k) == 1 else ("mixed" if k else "undecided")}
+                           for c, k in zip(self.curves, kinds)],
                 "n_complex": self.n_complex, "bezout_bound": self.bezout_bound,
                 "evidence": {"n_starts": self.n_starts, "distinct_points": len(self.points),
                              "last_new_at": self.last_new_at},
@@ -148,41 +167,94 @@ def check_box(box, n: int) -> np.ndarray:
     return box
 
 
-def classify_stationary_points(problem, *, box=None, method: str = "auto", timeout: float = DEFAULT_TIMEOUT,
-                               n_starts: int | None = None, seed: int = 0,
-                               eig_tol: float = DEFAULT_EIG_TOL) -> ClassifyResult:
-    """Find and classify the stationary points of ``problem`` (see the module docstring)."""
+def classify_stationary_points(problem, *, box=None, method: str = "auto", exact_budget: float = DEFAULT_EXACT_BUDGET,
+                               n_starts: int | None = None, seed: int = 0, eig_tol: float = DEFAULT_EIG_TOL,
+                               timeout: float | None = None, started: float | None = None) -> ClassifyResult:
+    """Find and classify the stationary points of ``problem`` (see the module docstring).
+
+    ``exact_budget``: seconds the exact path may run before the numeric path
+    answers (a safety net: ``choose_path`` decides beforehand).  ``timeout``:
+    seconds for the whole call (None or inf: no limit), counted from
+    ``started`` (a ``time.monotonic()`` value; default now); at expiry the
+    result holds what was found and ``cut_short`` is true.
+    """
+    started = time.monotonic() if started is None else started
     if method not in METHODS:
         raise OptkitError(f"unknown classify method {method!r}; choose one of {', '.join(METHODS)}")
-    if n_starts is not None and n_starts < 1:
-        raise OptkitError(f"the number of starts must be at least 1, got {n_starts}")
-    if not timeout > 0:
-        raise OptkitError(f"--timeout must be positive, got {timeout}")
+    if n_starts is not None and not 1 <= n_starts <= MAX_STARTS:
+        raise OptkitError(f"--starts must be between 1 and {MAX_STARTS:,}, got {n_starts}")
+    exact_budget = _seconds(exact_budget, "--exact-budget")
+    timeout = _seconds(timeout, "--timeout")
+    deadline = None if timeout is None else started + timeout
     box = check_box(problem.box if box is None else box, problem.n)
-    started = time.perf_counter()
     notes: list[str] = []
     if not problem.smooth:
         notes.append(f"{problem.name} is not smooth: points where its derivatives do not exist "
                      "(see `optkit show`) cannot be found as roots of ∇f")
     result = None
+    reason = "--method numeric" if method == "numeric" else ""
     if method in ("auto", "exact"):
-        result = _try_exact(problem, box, timeout, eig_tol, notes, required=method == "exact")
+        result, reason = _try_exact(problem, box, exact_budget, deadline, eig_tol, notes, required=method == "exact")
     if result is None:
-        result = _numeric(problem, box, n_starts, seed, eig_tol)
+        result = _numeric(problem, box, n_starts, seed, eig_tol, deadline)
+    result.path_reason = reason
+    result.cut_short = result.cut_short or (deadline is not None and time.monotonic() >= deadline)
+    if result.cut_short:
+        notes.append("cut short by the time limit (--timeout): the list holds what was found by then")
     result.notes = notes + result.notes
     result.points.sort(key=lambda p: (not p.in_box, p.f, tuple(p.x)))
-    result.seconds = time.perf_counter() - started
+    result.seconds = time.monotonic() - started
     return result
+
+
+def _seconds(value, flag: str) -> float | None:
+    """A positive number of seconds; None or inf mean no limit."""
+    if value is None:
+        return None
+    value = float(value)
+    if value != value or value <= 0:
+        raise OptkitError(f"{flag} must be a positive number of seconds (or inf for no limit), got {value}")
+    return None if value == float("inf") else value
+
+
+def _remaining(deadline) -> float | None:
+    return None if deadline is None else max(deadline - time.monotonic(), 0.0)
 
 
 # ---------------------------------------------------------------- exact path
 
 
-def _try_exact(problem, box, timeout, eig_tol, notes, required: bool):
+def choose_path(expr, symbols) -> tuple[bool, str]:
+    """(take the exact path?, why) from what is known before starting: n, Bézout bound, size.
+
+    Deterministic, so the same command gives the same path on a busy machine;
+    the exact budget is only a safety net behind it.
+    """
+    import sympy as sp
+
+    n = len(symbols)
+    numerators = [sp.together(sp.diff(expr, v)).as_numer_denom()[0] for v in symbols]
+    degrees = [sp.Poly(g, *symbols).total_degree() if g != 0 else 0 for g in numerators]
+    terms = sum(len(sp.Poly(g, *symbols).terms()) if g != 0 else 0 for g in numerators)
+    bezout = 1
+    for d in degrees:
+        bezout *= max(d, 0)
+    limit = EXACT_BEZOUT_LIMIT.get(n)
+    facts = f"n = {n}, Bézout bound {bezout}, {terms} terms in ∇f"
+    if limit is None:
+        return False, f"polynomial, but {facts}: more than {max(EXACT_BEZOUT_LIMIT)} variables, numeric path"
+    if bezout > limit:
+        return False, f"polynomial, but {facts} exceeds the exact path's limit {limit} for n = {n}: numeric path"
+    if terms > EXACT_TERM_LIMIT and n > 1:
+        return False, f"polynomial, but {facts} exceeds the exact path's limit of {EXACT_TERM_LIMIT} terms: numeric path"
+    return True, f"polynomial or rational with {facts}: within the exact path's limits"
+
+
+def _try_exact(problem, box, budget, deadline, eig_tol, notes, required: bool):
     if not problem.closed_form:
         if required:
             raise OptkitError(f"--method exact needs a closed-form problem; {problem.name} is written in numpy")
-        return None
+        return None, "no closed form (written in numpy): numeric path"
     from optkit.stationary.exact import ExactTimeout, exact_stationary_points, is_polynomial_or_rational
     from optkit.symbolic.derivatives import sympy_expression
 
@@ -190,16 +262,25 @@ def _try_exact(problem, box, timeout, eig_tol, notes, required: bool):
     if not is_polynomial_or_rational(expr, symbols):
         if required:
             raise OptkitError(f"--method exact needs a polynomial or rational formula; {problem.name} is not one")
-        notes.append("not polynomial or rational: numeric path used")
-        return None
+        return None, "not polynomial or rational: numeric path"
+    chosen, reason = choose_path(expr, symbols)
+    if required:
+        chosen, reason = True, "--method exact"
+    if not chosen:
+        return None, reason
+    remaining = _remaining(deadline)
+    limit = budget if remaining is None else (remaining if budget is None else min(budget, remaining))
     try:
-        exact = exact_stationary_points(expr, symbols, timeout=timeout)
+        exact = exact_stationary_points(expr, symbols, timeout=limit if limit is not None else float("inf"))
     except ExactTimeout:
-        notes.append(f"exact path exceeded its {timeout:g} s budget (--timeout): numeric path used instead")
-        return None
+        if remaining is not None and (budget is None or remaining <= budget):
+            empty = ClassifyResult(problem.name, "exact", box, [], complete=False, cut_short=True)
+            return empty, reason + "; stopped by --timeout"
+        notes.append(f"exact path exceeded its {budget:g} s budget (--exact-budget): numeric path used instead")
+        return None, reason + f"; the exact path ran out of its {budget:g} s budget: numeric path"
     if exact.positive_dimensional:
         notes.append("∇f = 0 has infinitely many solutions (a curve or surface): numeric path used to sample it")
-        return None
+        return None, "∇f = 0 has infinitely many solutions: numeric path samples them"
     hessian = _exact_hessian(expr, symbols)
     points = []
     for point in exact.points:
@@ -212,7 +293,7 @@ def _try_exact(problem, box, timeout, eig_tol, notes, required: bool):
         else:
             classification.notes.append("an eigenvalue is too close to 0 to certify: signs decided in double precision")
         if classification.kind == "degenerate":
-            classification.degenerate_behaviour = _higher_order(expr, symbols, point.coords, classification)
+            classification.degenerate_behaviour = _higher_order(expr, symbols, point.coords, classification, deadline)
         inside = bool(np.all((box[:, 0] <= x) & (x <= box[:, 1])))
         f = problem.f(x)
         if f != 0 and proven_zero(expr, symbols, point.coords, f):
@@ -221,7 +302,7 @@ def _try_exact(problem, box, timeout, eig_tol, notes, required: bool):
         points.append(StationaryPoint(x, point.exact, f, classification.grad_norm, classification, inside))
     return ClassifyResult(problem.name, "exact", box, points, complete=exact.complete, n_complex=exact.n_complex,
                           bezout_bound=exact.bezout_bound,
-                          tolerances={"eig_tol": eig_tol, "note": "inertia decided exactly where possible"})
+                          tolerances={"eig_tol": eig_tol, "note": "inertia decided exactly where possible"}), reason
 
 
 def _gtol(problem, x, hessian=None) -> float:
@@ -231,110 +312,58 @@ def _gtol(problem, x, hessian=None) -> float:
     return STATIONARY_RTOL * scale
 
 
-def _exact_hessian(expr, symbols):
-    import sympy as sp
-
-    return sp.hessian(expr, symbols)
+HIGHER_ORDER_BUDGET = 15.0  # seconds per degenerate point (sympy series can run away)
 
 
-def _exact_inertia(hessian, symbols, coords):
-    """(negative, zero, positive) eigenvalue counts and how they were decided, or None.
+def _higher_order(expr, symbols, coords, classification, deadline=None, tolerance=None) -> str:
+    """The higher-order test, run in a child process under min(15 s, what --timeout leaves)."""
+    from optkit.stationary.exact import ExactTimeout, _run_with_deadline
 
-    Rational points: Descartes' rule of signs on the exact characteristic
-    polynomial (exact, since a symmetric matrix's eigenvalues are all real).
-    Algebraic points (surds, CRootOf): the Hessian at 60-digit coordinates and
-    its eigenvalues at 60 digits; by Weyl's inequality an eigenvalue moves by
-    at most ‖ΔH‖₂ ≈ 1e-55·‖H‖, so a sign with |λ| > 1e-40·max(1, ‖H‖) is
-    certain.  A smaller eigenvalue is left to the numeric classification.
-    """
-    import sympy as sp
-
+    remaining = _remaining(deadline)
+    budget = HIGHER_ORDER_BUDGET if remaining is None else min(HIGHER_ORDER_BUDGET, remaining)
+    if budget <= 0:
+        classification.notes.append("higher-order test skipped: the time limit was reached")
+        return "undecided"
     try:
-        if all(c.is_Rational for c in coords):
-            m = hessian.subs(dict(zip(symbols, coords)), simultaneous=True)
-            signs = [int(sp.sign(c)) for c in m.charpoly(sp.Dummy("lam")).all_coeffs()]
-            return _descartes(signs), "eigenvalue signs decided exactly (rational point)"
-        import mpmath
-
-        with mpmath.workdps(60):
-            values = {s: sp.Float(sp.N(c, 60), 60) for s, c in zip(symbols, coords)}
-            m = hessian.subs(values).evalf(60)
-            matrix = mpmath.matrix([[mpmath.mpf(str(v)) for v in row] for row in m.tolist()])
-            eigenvalues = mpmath.eigsy(matrix, eigvals_only=True)
-            eigenvalues = [eigenvalues[i] for i in range(len(symbols))]
-            scale = max([mpmath.mpf(1)] + [abs(v) for v in eigenvalues])
-            if any(abs(v) <= mpmath.mpf("1e-40") * scale for v in eigenvalues):
-                return None
-            negative = sum(1 for v in eigenvalues if v < 0)
-            return (negative, 0, len(eigenvalues) - negative), "eigenvalue signs certified at 60 digits (Weyl bound)"
-    except (TypeError, ValueError, NotImplementedError, ZeroDivisionError):
-        return None
-
-
-def _descartes(signs: list[int]) -> tuple[int, int, int]:
-    n = len(signs) - 1
-    zero = 0
-    while signs and signs[-1] == 0:
-        signs = signs[:-1]
-        zero += 1
-    positive = _sign_changes(signs)
-    negative = _sign_changes([s * (-1) ** (len(signs) - 1 - i) for i, s in enumerate(signs)])
-    assert positive + negative + zero == n, "characteristic polynomial of a symmetric matrix has real roots"
-    return negative, zero, positive
-
-
-def _sign_changes(signs) -> int:
-    nonzero = [s for s in signs if s != 0]
-    return sum(1 for a, b in zip(nonzero, nonzero[1:]) if a != b)
-
-
-def _apply_inertia(c: Classification, inertia, how: str) -> None:
-    negative, zero, positive = inertia
-    c.index, c.n_zero = negative, zero
-    if c.kind == "not-stationary":
-        return
-    if zero:
-        c.kind = "degenerate"
-    elif negative == 0:
-        c.kind = "minimum"
-    elif positive == 0:
-        c.kind = "maximum"
-    else:
-        c.kind = "saddle"
-    c.notes.append(how)
-
-
-def _higher_order(expr, symbols, coords, classification) -> str:
-    from optkit.stationary.higher_order import degenerate_behaviour
-
-    try:
-        return degenerate_behaviour(expr, symbols, coords)
+        return _run_with_deadline(_behaviour_payload, (expr, symbols, coords, tolerance), budget)["behaviour"]
+    except ExactTimeout:
+        classification.notes.append(f"higher-order test ran out of its {budget:.3g} s budget")
+        return "undecided"
     except Exception as exc:  # the higher-order test is best effort; say why it could not decide
         classification.notes.append(f"higher-order test failed: {type(exc).__name__}")
         return "undecided"
 
 
+def _behaviour_payload(expr, symbols, coords, tolerance) -> dict:
+    from optkit.stationary.higher_order import degenerate_behaviour
+
+    return {"behaviour": degenerate_behaviour(expr, symbols, coords, tolerance=tolerance)}
+
+
 # ---------------------------------------------------------------- numeric path
 
 
-def _numeric(problem, box, n_starts, seed, eig_tol) -> ClassifyResult:
+def _numeric(problem, box, n_starts, seed, eig_tol, deadline=None) -> ClassifyResult:
     from optkit.stationary.numeric import find_stationary_points
 
+    with np.errstate(over="ignore"):
+        width = box[:, 1] - box[:, 0]
+    if not np.all(width <= MAX_BOX_WIDTH):
+        raise OptkitError(f"the box is {float(np.max(width)):.3g} wide; the numeric path samples the box and needs "
+                          f"every side at most {MAX_BOX_WIDTH:g} wide (a sample of a wider box says nothing about "
+                          "where the stationary points are): give a smaller --box")
     notes = []
     hess = problem.hess if problem.has_hessian else (lambda x: difference_hessian(problem.grad, x))
     if not problem.has_hessian:
         notes.append("the problem has no Hessian: central differences of the gradient are used")
     try:
-        search = find_stationary_points(problem.grad, hess, box, n_starts=n_starts, seed=seed)
+        search = find_stationary_points(problem.grad, hess, box, n_starts=n_starts, seed=seed, f=problem.f,
+                                        deadline=deadline)
     except ValueError as exc:
         raise OptkitError(str(exc)) from None
     points = []
     closed = problem.closed_form
     expr = symbols = None
-    if closed:
-        from optkit.symbolic.derivatives import sympy_expression
-
-        expr, symbols = None, None
     for found in search.points:
         x = found.x
         h = hess(x)
@@ -350,11 +379,15 @@ def _numeric(problem, box, n_starts, seed, eig_tol) -> ClassifyResult:
         if c.kind == "degenerate":
             if closed:
                 import sympy as sp
+                from optkit.symbolic.derivatives import sympy_expression
 
                 if expr is None:
                     expr, symbols = sympy_expression(problem.formula, problem.variables)
-                coords = [sp.nsimplify(v, rational=True, tolerance=found.uncertainty + 1e-12) for v in x]
-                c.degenerate_behaviour = _higher_order(expr, symbols, coords, c)
+                # The floats themselves: the higher-order test recognises exact values (√2) and
+                # checks that the recognised point is stationary; rationalising here would not.
+                coords = [sp.Float(float(v), 17) for v in x]
+                c.degenerate_behaviour = _higher_order(expr, symbols, coords, c, deadline,
+                                                       tolerance=max(found.uncertainty, 1e-12))
             else:
                 c.degenerate_behaviour = "undecided"
                 c.notes.append("no closed form: no higher-order test")
@@ -364,7 +397,10 @@ def _numeric(problem, box, n_starts, seed, eig_tol) -> ClassifyResult:
                             tolerances={"residual_tol": search.residual_tol, "dedup_tol": search.dedup_tol,
                                         "eig_tol": eig_tol,
                                         "note": "zero-eigenvalue threshold widened by each point's uncertainty"},
-                            notes=notes + list(search.notes))
+                            notes=notes + list(search.notes), cut_short=search.cut_short)
+    from optkit.stationary.curves import curve_segments
+
+    result.curve_kinds = [curve_segments(hess, samples) for samples in search.curves]
     return result
 
 

@@ -117,12 +117,20 @@ class _Field:
 # ---------------------------------------------------------------------------
 
 
-def degenerate_behaviour(expr, variables, point, order: int = 8) -> str:
+ORDERS = (8, 12, 16)  # adaptive Taylor orders: raised while the test sees nothing
+
+
+def degenerate_behaviour(expr, variables, point, order: int | None = None, tolerance=None) -> str:
     """Classify the stationary point ``point`` of ``expr`` by a higher-order
     test (splitting lemma, see the module docstring).
 
     Returns "minimum", "maximum", "saddle" (not an extremum) or "undecided".
-    ``order`` is the Taylor degree used (at least 3 to say anything).
+    ``order`` is the Taylor degree used (at least 3 to say anything); None
+    (the default) tries 8, then 12, then 16 while the answer is "undecided"
+    because the reduced function vanishes to the order used or its Newton
+    polygon is cut by the truncation (x² + y¹⁰ needs order 10).
+    ``tolerance``: how far a floating-point coordinate may be from the exact
+    number it is recognised as (default 1e-9 relative).
     Raises ValueError if an exactly given point is not stationary.
     Also correct at non-degenerate points (then it is the Morse test).
     """
@@ -131,11 +139,22 @@ def degenerate_behaviour(expr, variables, point, order: int = 8) -> str:
     if n == 0 or len(point) != n:
         raise ValueError("point and variables must have the same positive length")
     expr = _rationalize(sp.sympify(expr))
-    order = _effective_order(n, int(order))
-    if order < 2:
-        return UNDECIDED
-    field, T = _taylor(expr, variables, [sp.sympify(c) for c in point], order)
-    return _classify(field, T, n, order)
+    orders = ORDERS if order is None else (int(order),)
+    point = [sp.sympify(c) for c in point]
+    answer, tried = UNDECIDED, set()
+    for wanted in orders:
+        used = _effective_order(n, wanted)
+        if used < 2 or used in tried:
+            break
+        tried.add(used)
+        field, T = _taylor(expr, variables, point, used, tolerance)
+        answer = _classify(field, T, n, used)
+        if answer != _TOO_SHORT:
+            return answer
+    return UNDECIDED if answer == _TOO_SHORT else answer
+
+
+_TOO_SHORT = "undecided: order too low"  # internal: a higher order may decide
 
 
 # ---------------------------------------------------------------------------
@@ -159,12 +178,12 @@ def _effective_order(n: int, order: int) -> int:
     return order
 
 
-def _taylor(expr, variables, point, order):
+def _taylor(expr, variables, point, order, tolerance=None):
     """(field, T): T in K[z] is f(p + z) - f(p) truncated at degree ``order``.
 
     Exact mode first; the numeric mode when coefficients are not algebraic
     or the (recognised) point is not exactly stationary."""
-    exact_point = [_recognise(c) for c in point]
+    exact_point = [_recognise(c, tolerance) for c in point]
     if not any(c.has(sp.Float) for c in exact_point):
         try:
             field, T = _taylor_exact(expr, variables, exact_point, order)
@@ -180,12 +199,16 @@ def _taylor(expr, variables, point, order):
     return _taylor_numeric(expr, variables, point, order)
 
 
-def _recognise(c):
+def _recognise(c, tolerance=None):
     """A float coordinate becomes the simple exact number it rounds
-    (0.5 -> 1/2, 1.4142135623730951 -> sqrt(2)); stationarity of the
-    recognised point is checked exactly afterwards."""
+    (0.5 -> 1/2, 1.4142135623730951 -> sqrt(2), -5e-8 -> 0 when the point's
+    uncertainty allows it); stationarity of the recognised point is checked
+    exactly afterwards."""
     if isinstance(c, sp.Float):
-        guess = sp.nsimplify(c, tolerance=1e-9 * max(1.0, abs(float(c))))
+        tol = 1e-9 * max(1.0, abs(float(c)))
+        if tolerance is not None and abs(float(c)) <= 10 * tolerance:
+            return sp.Integer(0)
+        guess = sp.nsimplify(c, tolerance=max(tol, 0.0 if tolerance is None else float(tolerance)))
         return guess if not guess.has(sp.Float) else c
     return c
 
@@ -309,12 +332,17 @@ def _classify(field, T, n, order):
         return MIN if a_pos == m else MAX
     g = _reduced_function(field, F, A, k, m, order)
     if not g:
-        return UNDECIDED  # g == 0 up to `order`: e.g. a curve of stationary points
+        return _TOO_SHORT  # g == 0 up to `order`: a higher order, or a curve of stationary points
     d = min(sum(mon) for mon in g.keys())
     if d % 2 == 1:
         return SADDLE
     h = g.ring.from_dict({mon: c for mon, c in g.items() if sum(mon) == d})
     has_pos, has_neg, definite = _form_signs(field, h, k)
+    if not definite and k == 2 and not (has_pos and has_neg):
+        # h semidefinite with zeros: witness curves and the Newton polygon decide
+        has_pos, has_neg, definite = _newton_polygon_signs(field, g, order, (has_pos, has_neg, definite))
+        if definite is None:
+            return _TOO_SHORT
     f_pos = bool(a_pos) or has_pos
     f_neg = bool(a_neg) or has_neg
     if f_pos and f_neg:
@@ -652,3 +680,117 @@ def _prove_definite(h, k, sign):
         if not v > sp.Float(10) ** -40:
             proved = False
     return proved, False
+
+
+# ---------------------------------------------------------------------------
+# Newton polygon (two null directions, lowest form semidefinite with zeros)
+# ---------------------------------------------------------------------------
+
+
+def _newton_polygon_signs(field, g, order, fallback):
+    """(has_pos, has_neg, definite) of g(u, v) near 0 from its Newton polygon.
+
+    The compact faces of the Newton diagram Γ (lower-left boundary of the
+    convex hull of supp g + R²₊) carry quasi-homogeneous face polynomials
+    g_σ.  A point (s₁, s₂) ∈ (R*)² with g_σ(s₁, s₂) ≠ 0 gives a witness
+    curve (s₁t^a, s₂t^b), t → 0⁺ (a, b the face's weights), along which
+    g has the sign of g_σ(s₁, s₂).  If every face polynomial is > 0 on
+    (R*)² and Γ meets both axes (a "convenient" diagram), g > 0 on a
+    punctured neighbourhood (Gindikin 1974, "Energy estimates connected with
+    the Newton polyhedron", Trudy MMO 31; Vasil'ev 1979, "Asymptotic
+    exponential integrals, Newton's diagram..."): x²y² + x⁶ + y⁶ is a strict
+    minimum.  x⁶ + y⁶ − 3x²y² is not an extremum: its face x⁶ − 3x²y² is
+    negative at (1, 1), i.e. along (t, t²).  Exact arithmetic over Q only
+    (other fields: ``fallback``).  definite None: Γ meets an axis beyond the
+    truncation order or not at all, so a higher order may decide.
+    """
+    K = field.K
+    if not (K.is_QQ or K.is_ZZ):
+        return fallback
+    support = {mon: c for mon, c in g.items() if not K.is_zero(c)}
+    vertices = _diagram_vertices(list(support))
+    has_pos, has_neg = fallback[0], fallback[1]
+    all_positive = all_negative = True
+    faces = [[v] for v in vertices] + [[a, b] for a, b in zip(vertices, vertices[1:])]
+    for face in faces:
+        terms = _face_terms(support, face)
+        pos, neg, zero_free = _face_signs(terms)
+        has_pos |= pos
+        has_neg |= neg
+        all_positive &= pos and not neg and zero_free
+        all_negative &= neg and not pos and zero_free
+    if has_pos and has_neg:
+        return True, True, False
+    convenient = vertices and vertices[0][1] == 0 and vertices[-1][0] == 0 if vertices else False
+    if not convenient:
+        return has_pos, has_neg, None  # a higher order may reach the axes (or a curve of stationary points)
+    # the diagram's vertices on the axes must lie within the truncation (then every
+    # omitted monomial, of degree > order, lies above Γ)
+    if max(vertices[0][0], vertices[-1][1]) > order:
+        return has_pos, has_neg, None
+    return has_pos, has_neg, bool(all_positive or all_negative)
+
+
+def _diagram_vertices(points):
+    """Vertices of the Newton diagram, from the one on or nearest the x-axis... to the y-axis.
+
+    Sorted by decreasing u-exponent; the lower convex chain of the points with
+    the minimal v for each u (Andrew's monotone chain on the lower-left hull).
+    """
+    best: dict[int, int] = {}
+    for i, j in points:
+        best[i] = min(j, best.get(i, j))
+    pts = sorted(best.items())  # increasing i
+    # keep the staircase of minimal j as i grows (points dominated by another are above Γ)
+    stair = []
+    for i, j in pts:
+        if not stair or j < stair[-1][1]:
+            stair.append((i, j))
+    hull: list = []
+    for p in stair:
+        while len(hull) >= 2:
+            (x1, y1), (x2, y2) = hull[-2], hull[-1]
+            # pop hull[-1] when it is not strictly below the segment hull[-2] -> p
+            if (x2 - x1) * (p[1] - y1) - (y2 - y1) * (p[0] - x1) <= 0:
+                hull.pop()
+            else:
+                break
+        hull.append(p)
+    return hull[::-1]  # from the largest i (nearest the x-axis) to i = smallest
+
+
+def _face_terms(support, face):
+    if len(face) == 1:
+        return {face[0]: support[face[0]]}
+    (a1, b1), (a2, b2) = face
+    return {(i, j): c for (i, j), c in support.items() if (i - a1) * (b2 - b1) == (j - b1) * (a2 - a1)
+            and min(a1, a2) <= i <= max(a1, a2)}
+
+
+def _face_signs(terms):
+    """(has_pos, has_neg, zero_free) of a face polynomial on (R*)², exactly over Q.
+
+    Quasi-homogeneity: its sign at (x, y) is its sign at (±1, s) for some s ≠ 0,
+    so p±(s) = Σ c_ij (±1)^i s^j decides, on s > 0 and on s < 0."""
+    s = sp.Dummy("s")
+    has_pos = has_neg = False
+    zero_free = True
+    for x0 in (1, -1):
+        expr = sum(sp.Rational(c.numerator, c.denominator) * x0**i * s**j for (i, j), c in terms.items())
+        for side in (1, -1):
+            poly = sp.Poly(sp.expand(expr.subs(s, side * s)), s)
+            low = min(m[0] for m in poly.monoms())
+            poly = sp.Poly(sp.cancel(poly.as_expr() / s**low), s)
+            roots = [r for r in poly.real_roots() if r > 0]
+            if roots:
+                zero_free = False
+            cuts = sorted(set(roots))
+            samples = [cuts[0] / 2] if cuts else [sp.Integer(1)]
+            samples += [(a + b) / 2 for a, b in zip(cuts, cuts[1:])]
+            if cuts:
+                samples.append(cuts[-1] + 1)
+            for t in samples:
+                v = sp.sign(sp.N(poly.as_expr().subs(s, t), 50))
+                has_pos |= v > 0
+                has_neg |= v < 0
+    return has_pos, has_neg, zero_free

@@ -63,20 +63,36 @@ whose Jacobian is the Hessian H(x), from many starts:
    the deflation set (so starts are not pulled back to them) but are not
    returned.
 
-4. **Acceptance.**  A root is accepted on its residual only:
-   ‖g(x)‖₂ ≤ residual_tol·max(1, scale), scale = σ_max(H(x))·max(1, ‖x‖∞) —
-   the size of g's terms, hence of its rounding error.  A solver's success
-   flag is never trusted (SciPy's ``root`` reports failure at degenerate
-   roots it has converged to).  After the residual test is first met,
-   iterations continue while they still reduce ‖g‖ (so regular roots are
-   polished to rounding level and degenerate ones keep converging linearly,
-   up to ``max_newton`` steps).
+4. **Acceptance** (scale-free, :func:`accepted`).  A root is accepted when
+   ‖g(x)‖ ≤ 1e-8·minᵢ maxₛ ‖g(x + s·ρ·eᵢ)‖, s = ±1, ρ = 1e-3·box diagonal:
+   the gradient must be tiny *relative to the gradient a probe away*, in
+   every coordinate direction.  Invariant under f → c·f and blind to mere
+   underflow: in the tail of exp(−x² − y²)(x − y) ‖g‖ ≈ 1e-51 but equally
+   small a probe away, so such points are rejected.  Failing that, the
+   absolute test ‖g‖ ≤ residual_tol·max(1, σ_max(H)·max(1, ‖x‖∞)) is
+   accepted only with a Newton step ‖H⁺g‖ ≤ 1e-6·ρ (badly scaled problems).
+   A solver's success flag is never trusted.  After the residual test is
+   first met, iterations continue while they still reduce ‖g‖.
+   *Multiple roots*: when three Newton steps shrink by a steady ratio q in
+   [0.3, 0.98] along one direction, the Aitken jump p·q/(1 − q) (Schröder's
+   m·p in one variable) is taken if it lowers ‖g‖; a start where LM stalls
+   is retried with plain non-monotone Newton (:func:`newton_run`), which
+   converges to Peano-type roots where every full step first raises ‖g‖.
+   *Extra starts*: the lowest and highest n_starts/16 of 8·n_starts/8 Sobol
+   samples of f (another stream) first descend on ±f (L-BFGS-B in the box),
+   so minima and maxima whose basins are smaller than the start spacing are
+   found.  Iterates may leave the box by a quarter of its width only.
 
 5. **De-duplication on coordinates**, never on f (distinct saddles can share
    f to many digits): x_i and x_j merge when
    ‖x_i − x_j‖∞ ≤ max(dedup_tol·max(1, ‖x_i‖∞), 2(u_i + u_j)), with u the
    coordinate uncertainty below (which matters only at slowly converging,
-   degenerate roots).  Points outside the box, beyond a tolerance of
+   degenerate roots), or when they are within ρ and g passes the root test
+   (at 1e-6) at the quarter points of the segment between them -- one flat
+   patch around a degenerate root.  A merge of points farther apart than
+   their uncertainties is reported in the notes: the resolution is
+   dedup_tol (relative) or such a patch, and roots closer than that may
+   have been merged.  Points outside the box, beyond a tolerance of
    dedup_tol·max(1, |bound|), are dropped.
 
 6. **Degeneracy signs.**  ``slow_convergence``: near the end, three
@@ -88,14 +104,17 @@ whose Jacobian is the Hessian H(x), from many starts:
    remaining steps (q the median of those ratios); otherwise
    min(‖g‖/σ_min(H), ‖p_last‖); never below eps·max(1, ‖x‖∞).
 
-7. **Non-isolated stationary sets** (e.g. f = (x − y)², stationary on the
+7. **Non-isolated stationary sets** (:mod:`optkit.stationary.curves`) (e.g. f = (x − y)², stationary on the
    line x = y).  Criterion: a found point r whose Hessian has a numerical null
    space (|λ| ≤ 1e-6·max(1, max|λ|)) is *non-isolated* when, for a direction
    v in it (a basis vector, or a normalised sum or difference of two),
-   undeflated LM started at y = r ± t·v (t = 1e-3·box diagonal) converges to
-   a point within t/4 of y — so y itself was (almost) stationary — rather
-   than back to r, as it does at an isolated degenerate point like the
-   monkey saddle.  A set through a point with a one-dimensional null space is
+   undeflated LM started at y = r ± t·v (t = 1e-3·box diagonal) stays within
+   t/4 of y at a point z whose Newton step H(z)⁺g(z) (singular values below
+   1e-30·σ_max dropped) is short and has no component along z − r; at an
+   isolated flat point (x² + y¹⁰) that step points back to r.  With a 2-D
+   null space (a crossing of curves, the origin of x²y², where Newton only
+   contracts radially) the directions are the angles at which ‖g‖ on the
+   circle of radius t vanishes (72 samples refined by Brent), each traced.  A set through a point with a one-dimensional null space is
    traced by predictor–corrector continuation (predict along the null vector
    with step h = box diagonal/100, correct with LM, which moves normal to the
    set) until it leaves the box, closes on itself or stops being stationary;
@@ -109,25 +128,15 @@ whose Jacobian is the Hessian H(x), from many starts:
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-_EPS = float(np.finfo(float).eps)
-
-# Deflation parameters of Farrell et al. (their defaults: power p = 2, shift σ = 1).
-# Both are the paper's recommended defaults.
-DEFLATION_POWER = 2.0
-DEFLATION_SHIFT = 1.0
-
-_LAMBDA_START = 1e-10   # relative LM damping at the start: essentially a Newton step
-_LAMBDA_ZERO = 1e-20    # below this λ is set to 0: pure Newton steps (any floor slows
-                        # convergence at nearly singular roots such as Powell's)
-_STALL_STEPS = 5        # a run whose merit fell by less than 5 % over this many accepted
-_STALL_FACTOR = 1.05    # steps is stalled at a local minimum of ‖g‖ (or ‖M·g‖)
-_LAMBDA_GIVE_UP = 1e8   # beyond this even tiny gradient steps on ½‖g‖² fail: stalled
-_NULL_TOL = 1e-6        # |λ| ≤ _NULL_TOL·max(1, max|λ|) counts as a zero eigenvalue
-_MAX_CURVE_SAMPLES = 1000  # per direction of a traced curve
+from optkit.stationary.newton import (  # noqa: F401  (deflation_log stays importable from here)
+    _EPS, _JOIN_RTOL, DEFLATION_POWER, _Run, _System, _converged, accepted, convergence_summary, deflation_log,
+    deflation_power, levenberg_marquardt, newton_run,
+)
 
 
 @dataclass
@@ -152,6 +161,7 @@ class NumericSearchResult:
     dedup_tol: float
     residual_tol: float
     notes: list[str] = field(default_factory=list)
+    cut_short: bool = False    # stopped by the deadline before every start ran
 
 
 # ---------------------------------------------------------------------------
@@ -203,253 +213,6 @@ def sobol_starts(box: np.ndarray, n_starts: int, seed) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------
-# Evaluation
-
-
-class _System:
-    """g = ∇f and H = ∇²f with failures mapped to None, plus the box geometry."""
-
-    def __init__(self, grad, hess, box: np.ndarray):
-        self.grad, self.hess, self.box = grad, hess, box
-        self.n = box.shape[0]
-        width = box[:, 1] - box[:, 0]
-        self.diag = float(np.linalg.norm(width))
-        # Iterates may leave the box (a root just outside is still useful for
-        # deflation) but not the box enlarged by its width on every side.
-        self.outer = np.column_stack([box[:, 0] - width, box[:, 1] + width])
-        self.first_error: str | None = None
-
-    def g(self, x: np.ndarray) -> np.ndarray | None:
-        return self._call(self.grad, x, (self.n,), "grad")
-
-    def h(self, x: np.ndarray) -> np.ndarray | None:
-        H = self._call(self.hess, x, (self.n, self.n), "hess")
-        return None if H is None else 0.5 * (H + H.T)
-
-    def _call(self, fun, x, shape, name):
-        # A user function that overflows, divides by zero or leaves its domain
-        # makes this start fail, not the search: numpy warnings are silenced and
-        # arithmetic/domain errors caught (the first one is kept for the notes).
-        try:
-            with np.errstate(all="ignore"):
-                v = np.asarray(fun(x.copy()), dtype=float)
-                total = float(v.sum())  # non-finite iff some entry is (or the sum overflows)
-        except (ArithmeticError, ValueError) as exc:
-            if self.first_error is None:
-                self.first_error = f"{name}{tuple(np.round(x, 6).tolist())} raised {type(exc).__name__}: {exc}"
-            return None
-        if v.shape != shape:
-            if v.size != int(np.prod(shape)):
-                raise ValueError(f"{name}(x) returned shape {v.shape}, expected {shape}")
-            v = v.reshape(shape)
-        return v if math.isfinite(total) else None
-
-    def inside_outer(self, x: np.ndarray) -> bool:
-        return bool((x >= self.outer[:, 0]).all() and (x <= self.outer[:, 1]).all())
-
-    def inside_box(self, x: np.ndarray, dedup_tol: float) -> bool:
-        tol = dedup_tol * np.maximum(1.0, np.abs(self.box).max(axis=1))
-        return bool((x >= self.box[:, 0] - tol).all() and (x <= self.box[:, 1] + tol).all())
-
-
-def residual_scale(x: np.ndarray, smax: float) -> float:
-    """scale = σ_max(H)·max(1, ‖x‖∞): the size of g's terms near x."""
-    return float(smax * max(1.0, float(np.max(np.abs(x)))))
-
-
-def deflation_log(x: np.ndarray, roots: np.ndarray, powers=DEFLATION_POWER,
-                  sigma: float = DEFLATION_SHIFT) -> tuple[float, np.ndarray]:
-    """log M(x) and w = ∇log M(x) for M(x) = Πⱼ (‖x − rⱼ‖^(−pⱼ) + σ).
-
-    ∂/∂x log(‖d‖^(−p) + σ) = −p‖d‖^(−p−2)·d / (‖d‖^(−p) + σ),  d = x − rⱼ.
-    ``powers`` is one p for all roots or one per root.  Returns (inf, nan-vector)
-    at a known root.
-    """
-    d = x - roots
-    r2 = np.einsum("ij,ij->i", d, d)
-    if (r2 == 0.0).any():
-        return math.inf, np.full(x.shape, np.nan)
-    with np.errstate(all="ignore"):
-        a = r2 ** (-0.5 * powers)
-        log_m = float(np.log(a + sigma).sum())
-        w = (-powers * a / r2 / (a + sigma)) @ d
-    return log_m, w
-
-
-def deflation_power(slow: bool, ratio: float) -> float:
-    """p for one known root: 2, or m + 1 at a degenerate root of estimated multiplicity m.
-
-    M·g must blow up at a known root, i.e. p must exceed the order to which g
-    vanishes there (Farrell et al. 2015, §2).  Newton converges linearly with
-    ratio q = (m − 1)/m at a root of multiplicity m, so m ≈ 1/(1 − q); capped at 8.
-    """
-    if not slow:
-        return DEFLATION_POWER
-    m = 1.0 / max(1.0 - ratio, 1e-3)
-    return float(min(max(DEFLATION_POWER, math.ceil(m - 1e-6) + 1.0), 8.0))
-
-
-# ---------------------------------------------------------------------------
-# Levenberg–Marquardt on g = 0 (optionally deflated)
-
-
-@dataclass
-class _Run:
-    x: np.ndarray | None          # None: a non-finite evaluation ended the run
-    gnorm: float = np.inf
-    smax: float = 0.0              # σ_max(H) at x
-    smin: float = 0.0              # σ_min(H) at x
-    steps: list = field(default_factory=list)      # accepted step norms
-    residuals: list = field(default_factory=list)  # ‖g‖ before the first and after each accepted step
-
-
-def _lm_step(U, S, Vt, g, lam) -> np.ndarray:
-    """p = −V diag(σ/(σ² + μ)) Uᵀg with μ = λ·σ_max²: the LM step for min ‖g + A p‖."""
-    den = S * S + lam * S[0] ** 2
-    num = S * (U.T @ g)
-    if den[-1] > 0:          # S is sorted descending: den[-1] is the smallest
-        return -(Vt.T @ (num / den))
-    # Exactly singular directions (σ = 0) get no step component.
-    return -(Vt.T @ np.divide(num, den, out=np.zeros_like(S), where=den > 0))
-
-
-class _Merit:
-    """The quantity a step must reduce: log‖g‖, or log‖M·g‖ = log M + log‖g‖ when deflated.
-
-    Logs keep a large M finite.  Deflated, ∇log M at the same point is kept for
-    the next Jacobian A = H + g wᵀ.
-    """
-
-    def __init__(self, roots: np.ndarray | None, powers: np.ndarray | None = None):
-        self.roots, self.powers = roots, powers
-
-    def __call__(self, x: np.ndarray, gnorm: float) -> tuple[float, np.ndarray | None]:
-        log_g = math.log(gnorm) if gnorm > 0 else -math.inf
-        if self.roots is None:
-            return log_g, None
-        log_m, w = deflation_log(x, self.roots, self.powers)
-        return log_m + log_g, w
-
-
-def levenberg_marquardt(system: _System, x0: np.ndarray, residual_tol: float, max_iter: int,
-                        roots: np.ndarray | None = None, handover_tol: float | None = None,
-                        powers: np.ndarray | None = None) -> _Run:
-    """Solve ∇f(x) = 0 from x0 by LM with H as Jacobian; deflated when ``roots`` is given.
-
-    Undeflated, it runs until a step fails to reduce ‖g‖ once the residual
-    test ‖g‖ ≤ residual_tol·max(1, scale) is met, until LM stalls (λ > 1e8,
-    or the merit fell by less than 5 % over the last 5 steps), or for
-    ``max_iter`` steps.  Deflated, it also stops as soon as
-    ‖g‖ ≤ handover_tol·max(1, scale): the caller then polishes undeflated.
-    """
-    x = np.array(x0, dtype=float)
-    g, H = system.g(x), system.h(x)
-    if g is None or H is None:
-        return _Run(None)
-    merit_of = _Merit(roots, DEFLATION_POWER if powers is None else powers)
-    gnorm = math.sqrt(g @ g)
-    merit, w = merit_of(x, gnorm)
-    if roots is not None and not math.isfinite(merit) and gnorm > 0:
-        return _Run(x, gnorm, *_extreme_singular_values(H), residuals=[gnorm])  # on a known root
-    run = _Run(x, residuals=[gnorm])
-    lam = _LAMBDA_START
-    merits = [merit]
-    while True:
-        U, S, Vt = np.linalg.svd(H)
-        run.x, run.gnorm, run.smax, run.smin = x, gnorm, float(S[0]), float(S[-1])
-        tol = residual_tol * max(1.0, residual_scale(x, S[0]))
-        if gnorm == 0.0 or len(run.steps) >= max_iter or _stalled(merits):
-            return run
-        if roots is not None:
-            if gnorm <= handover_tol * tol / residual_tol:
-                return run
-            U, S, Vt = np.linalg.svd(H + np.outer(g, w))
-        step = _try_steps(system, merit_of, x, g, U, S, Vt, lam, merit, at_floor=gnorm <= tol)
-        if step is None:
-            return run
-        x, g, pnorm, merit, w, lam = step
-        H = system.h(x)
-        if H is None:
-            return _Run(None)
-        gnorm = math.sqrt(g @ g)
-        run.steps.append(pnorm)
-        run.residuals.append(gnorm)
-        merits.append(merit)
-        lam = lam / 10.0 if lam / 10.0 >= _LAMBDA_ZERO else 0.0
-
-
-def _try_steps(system, merit_of, x, g, U, S, Vt, lam, merit, at_floor):
-    """Raise λ until a step reduces the merit; None if none does (or x cannot move)."""
-    xscale = max(1.0, float(np.abs(x).max()))
-    while lam <= _LAMBDA_GIVE_UP:
-        p = _lm_step(U, S, Vt, g, lam)
-        pnorm = math.sqrt(p @ p)
-        if pnorm > system.diag:   # a trust bound: no jump across the whole box
-            p *= system.diag / pnorm
-            pnorm = system.diag
-        if pnorm <= 4 * _EPS * xscale:
-            return None           # x can no longer change
-        xt = x + p
-        gt = system.g(xt) if system.inside_outer(xt) else None
-        if gt is not None:
-            new_merit, w = merit_of(xt, math.sqrt(gt @ gt))
-            if new_merit < merit:
-                return xt, gt, pnorm, new_merit, w, lam
-        if at_floor:
-            return None           # at the rounding floor: one failed polish step ends the run
-        lam = max(lam * 10.0, _LAMBDA_START)
-    return None
-
-
-def _stalled(merits: list[float]) -> bool:
-    """The merit fell by less than 5 % over the last 5 accepted steps."""
-    return len(merits) > _STALL_STEPS and merits[-_STALL_STEPS - 1] - merits[-1] < math.log(_STALL_FACTOR)
-
-
-def _extreme_singular_values(H: np.ndarray) -> tuple[float, float]:
-    S = np.linalg.svd(H, compute_uv=False)
-    return float(S[0]), float(S[-1])
-
-
-def convergence_summary(run: _Run) -> tuple[bool, float, float]:
-    """(slow_convergence, uncertainty, linear ratio q or 0) from the accepted steps of a polishing run.
-
-    Only significant steps count (‖p‖ > 100·eps·max(1, ‖x‖∞); smaller ones are
-    rounding noise).  Linear convergence: among the last six step ratios
-    q = ‖p_{k+1}‖/‖p_k‖ there are three consecutive ones in [0.1, 0.99] with
-    ‖g‖ falling (ratio ≤ 0.95) at each, and no ratio below 0.1 after them —
-    quadratic convergence always ends with q collapsing towards 0.  Trailing
-    ratios above 1 (noise at the rounding floor) are ignored.
-    """
-    x = run.x
-    floor = _EPS * max(1.0, float(np.max(np.abs(x))))
-    steps = np.asarray(run.steps, dtype=float)
-    res = np.asarray(run.residuals, dtype=float)
-    keep = np.flatnonzero(steps > 100 * floor)
-    slow, q_lin = False, 0.0
-    if keep.size >= 4:
-        idx = keep[-7:]
-        q = steps[idx[1:]] / steps[idx[:-1]]
-        with np.errstate(all="ignore"):
-            rr = res[idx[1:] + 1] / res[idx[1:]]
-        linear = (q >= 0.1) & (q <= 0.99) & (rr <= 0.95) & (np.diff(idx) == 1)
-        for j in range(len(q) - 3, -1, -1):
-            if linear[j:j + 3].all() and not np.any(q[j:] < 0.1):
-                slow, q_lin = True, float(np.median(q[j:j + 3]))
-                break
-    last = float(steps[keep[-1]]) if keep.size else np.inf
-    if slow:
-        # Geometric tail of the remaining steps: the distance still to go.
-        u = last * q_lin / (1.0 - q_lin)
-    else:
-        lin = run.gnorm / run.smin if run.smin > 0 else np.inf
-        u = min(lin, last)
-        if not np.isfinite(u):
-            u = floor
-    return slow, float(max(u, floor)), q_lin
-
-
-# ---------------------------------------------------------------------------
 # Bookkeeping of found roots
 
 
@@ -475,10 +238,58 @@ def _same(a: _Root, x: np.ndarray, u: float, dedup_tol: float) -> bool:
     return float(np.max(np.abs(a.x - x))) <= tol
 
 
-def _record(roots: list[_Root], new: _Root, dedup_tol: float) -> bool:
-    """Merge ``new`` into a known root (keeping the point with the smaller residual) or append it."""
-    for r in roots:
-        if _same(r, new.x, new.uncertainty, dedup_tol):
+def _joined(system: _System | None, a: np.ndarray, b: np.ndarray, residual_tol: float) -> bool:
+    """Two found points within the probe distance ρ are one root when ∇f passes the root
+    test all along the segment between them (checked at its quarter points): a degenerate
+    root's slowly converging runs end anywhere in such a flat patch."""
+    if system is None or float(np.max(np.abs(a - b))) > system.probe:
+        return False
+    for t in (0.25, 0.5, 0.75):
+        y = a + t * (b - a)
+        gy = system.g(y)
+        if gy is None:
+            return False
+        run = _Run(y, float(np.linalg.norm(gy)))
+        H = system.h(y)
+        if H is None:
+            return False
+        run.smax = float(np.linalg.norm(H, 2))
+        if not accepted(system, run, residual_tol, rtol=_JOIN_RTOL):
+            return False
+    return True
+
+
+def _near(roots: list[_Root], x: np.ndarray, u: float, dedup_tol: float, system: _System | None) -> list[_Root]:
+    """The known roots that could be merged with x (a vectorised pre-filter: with
+    thousands of roots, as in sin(3x)·cos(3y) on a wide box, a scan of each
+    pair in Python would dominate the run)."""
+    if len(roots) < 32:
+        return roots
+    X = np.array([r.x for r in roots])
+    U = np.array([r.uncertainty for r in roots])
+    reach = np.maximum(dedup_tol * max(1.0, float(np.max(np.abs(x))) + float(np.max(np.abs(X)))),
+                       2.0 * (U + u))
+    if system is not None:
+        reach = np.maximum(reach, system.probe)
+    close = np.flatnonzero(np.max(np.abs(X - x), axis=1) <= reach)
+    return [roots[k] for k in close]
+
+
+def _record(roots: list[_Root], new: _Root, dedup_tol: float, system: _System | None = None,
+            residual_tol: float = 1e-10, merges: list | None = None) -> bool:
+    """Merge ``new`` into a known root (keeping the point with the smaller residual) or append it.
+
+    ``merges`` collects the distances of merges that were not within the two
+    points' own uncertainties (points closer than the resolution may have been one
+    or two roots: the output says so)."""
+    for r in _near(roots, new.x, new.uncertainty, dedup_tol, system):
+        same = _same(r, new.x, new.uncertainty, dedup_tol)
+        if not same and _joined(system, r.x, new.x, residual_tol):
+            same = True
+        if same:
+            distance = float(np.max(np.abs(r.x - new.x)))
+            if merges is not None and distance > 2.0 * (r.uncertainty + new.uncertainty) + 1e3 * _EPS:
+                merges.append((distance, r.x.copy()))
             r.hits += 1
             r.slow_votes += new.slow_votes
             if new.gnorm < r.gnorm:
@@ -490,143 +301,7 @@ def _record(roots: list[_Root], new: _Root, dedup_tol: float) -> bool:
 
 
 # ---------------------------------------------------------------------------
-# Non-isolated sets
-
-
-def null_space(H: np.ndarray) -> np.ndarray:
-    """Columns spanning the eigenvectors with |λ| ≤ 1e-6·max(1, max|λ|)."""
-    lam, V = np.linalg.eigh(H)
-    scale = max(1.0, float(np.max(np.abs(lam))))
-    return V[:, np.abs(lam) <= _NULL_TOL * scale]
-
-
-class _CurveFinder:
-    """Probe found points for non-isolation and trace the stationary sets through them."""
-
-    def __init__(self, system: _System, residual_tol: float, max_newton: int, dedup_tol: float):
-        self.system, self.residual_tol, self.max_newton = system, residual_tol, max_newton
-        self.dedup_tol = dedup_tol
-        self.t = 1e-3 * system.diag    # probe distance
-        self.h = 1e-2 * system.diag    # continuation step
-
-    def _polish(self, y: np.ndarray) -> np.ndarray | None:
-        run = levenberg_marquardt(self.system, y, self.residual_tol, self.max_newton)
-        return run.x if _converged(run, self.residual_tol) else None
-
-    def null_dim_and_tangent(self, x: np.ndarray) -> tuple[int, np.ndarray | None]:
-        """(dim of H's numerical null space, a null vector along which x is confirmed non-isolated).
-
-        The vector is None when no probe x ± t·v (v from ``_probe_directions``)
-        stays stationary: then x is isolated (possibly degenerate).
-        """
-        H = self.system.h(x)
-        if H is None:
-            return 0, None
-        N = null_space(H)
-        for v in _probe_directions(N):
-            for sign in (1.0, -1.0):
-                y = x + sign * self.t * v
-                z = self._polish(y)
-                if z is not None and np.linalg.norm(z - y) <= 0.25 * self.t:
-                    return N.shape[1], v
-        return N.shape[1], None
-
-    def trace(self, x0: np.ndarray, v0: np.ndarray) -> np.ndarray:
-        """Predictor–corrector continuation of a 1-D stationary set through x0, both ways."""
-        forward, closed = self._branch(x0, v0, stop_at=x0)
-        backward = [] if closed else self._branch(x0, -v0, stop_at=None)[0]
-        return np.array(backward[::-1] + [x0] + forward)
-
-    def _branch(self, x0, v0, stop_at):
-        out, x, v = [], x0, v0
-        for _ in range(_MAX_CURVE_SAMPLES):
-            y = x + self.h * v
-            z = self._polish(y)
-            if z is None or np.linalg.norm(z - y) > 0.5 * self.h or np.linalg.norm(z - x) < 0.5 * self.h:
-                return out, False   # the set ends or turns too sharply to follow
-            if not self.system.inside_box(z, self.dedup_tol):
-                return out, False
-            if stop_at is not None and len(out) >= 3 and np.linalg.norm(z - stop_at) <= 0.75 * self.h:
-                return out, True    # closed curve
-            H = self.system.h(z)
-            if H is None:
-                return out, False
-            N = null_space(H)
-            if N.shape[1] == 0:
-                return out, False
-            v_new = N @ (N.T @ v)     # the null direction closest to where we were going
-            nv = float(np.linalg.norm(v_new))
-            if nv < 1e-3:
-                return out, False
-            out.append(z)
-            x, v = z, v_new / nv
-        return out, False
-
-
-def _probe_directions(N: np.ndarray) -> list[np.ndarray]:
-    """The null-space basis vectors and, for a null space of dimension ≥ 2, their
-    normalised pairwise sums and differences (first four basis vectors only):
-    a stationary curve through a point where H = 0 need not follow a basis vector."""
-    basis = [N[:, k] for k in range(N.shape[1])]
-    combos = [(a + sign * b) / math.sqrt(2.0) for i, a in enumerate(basis[:4]) for b in basis[i + 1:4]
-              for sign in (1.0, -1.0)]
-    return basis + combos
-
-
-def _group_nonisolated(finder: _CurveFinder, roots: list[_Root], notes: list[str]):
-    """Split roots into isolated ones and non-isolated sets; return (isolated, sets).
-
-    Each set is (samples array, first-start index of its members, member count).
-    A traced curve also absorbs degenerate points within h of it that the probe
-    did not confirm (a crossing of two stationary curves, like the origin for
-    f = x²y², has a 2-D null space whose basis vectors need not point along
-    either curve).
-    """
-    info = [finder.null_dim_and_tangent(r.x) for r in roots]
-    non = [k for k, (_, v) in enumerate(info) if v is not None]
-    degenerate = [k for k, (d, _) in enumerate(info) if d > 0]
-    assigned: set[int] = set()
-    sets = []
-    for i in sorted(non, key=lambda k: (info[k][0], roots[k].first)):
-        if i in assigned or info[i][0] != 1:
-            continue
-        samples = finder.trace(roots[i].x, info[i][1])
-        members = {k for k in degenerate if k not in assigned and
-                   float(np.min(np.linalg.norm(samples - roots[k].x, axis=1))) <= finder.h} | {i}
-        assigned |= members
-        if samples.shape[0] < 2:
-            samples = np.array(sorted((roots[k].x for k in members), key=tuple))
-        sets.append((samples, min(roots[k].first for k in members), len(members)))
-        notes.append(f"non-isolated stationary set: {len(members)} found point(s) on it, "
-                     f"traced as a curve of {samples.shape[0]} samples")
-    rest = [k for k in non if k not in assigned]
-    for cluster in _single_linkage([roots[k].x for k in rest], 0.2 * finder.system.diag):
-        members = [rest[c] for c in cluster]
-        assigned |= set(members)
-        pts = np.array(sorted((roots[k].x for k in members), key=tuple))
-        sets.append((pts, min(roots[k].first for k in members), len(members)))
-        notes.append(f"non-isolated stationary set with a {info[members[0]][0]}-dimensional null space: "
-                     f"not traced; its entry in curves holds the {len(members)} point(s) found on it")
-    isolated = [r for k, r in enumerate(roots) if k not in assigned]
-    return isolated, sets
-
-
-def _single_linkage(xs: list[np.ndarray], dist: float) -> list[list[int]]:
-    clusters: list[list[int]] = []
-    for i, x in enumerate(xs):
-        joined = [c for c in clusters if any(np.linalg.norm(xs[j] - x) <= dist for j in c)]
-        merged = [i] + [j for c in joined for j in c]
-        clusters = [c for c in clusters if c not in joined] + [sorted(merged)]
-    return clusters
-
-
-# ---------------------------------------------------------------------------
 # Driver
-
-
-def _converged(run: _Run, tol_factor: float) -> bool:
-    """The residual test ‖g‖ ≤ tol_factor·max(1, scale) at the run's end point."""
-    return run.x is not None and run.gnorm <= tol_factor * max(1.0, residual_scale(run.x, run.smax))
 
 
 def _solve_from(system: _System, x0: np.ndarray, roots: list[_Root], residual_tol: float,
@@ -646,13 +321,74 @@ def _solve_from(system: _System, x0: np.ndarray, roots: list[_Root], residual_to
                                   powers=powers)
         if _converged(run, handover):
             polished = levenberg_marquardt(system, run.x, residual_tol, max_newton)
-            if _converged(polished, residual_tol):
+            if accepted(system, polished, residual_tol):
                 return polished
-    return levenberg_marquardt(system, x0, residual_tol, max_newton)
+    run = levenberg_marquardt(system, x0, residual_tol, max_newton)
+    if run.x is None or accepted(system, run, residual_tol):
+        return run
+    # LM stalled: plain Newton, which converges to multiple roots where LM's monotone test fails.
+    newton = newton_run(system, x0, max_newton)
+    if newton.x is None or not system.inside_box(newton.x, 0.05):
+        return run
+    polished = levenberg_marquardt(system, newton.x, residual_tol, max_newton)
+    if polished.x is not None and polished.gnorm > newton.gnorm:
+        polished = newton
+    polished.steps = newton.steps + polished.steps
+    polished.residuals = newton.residuals + polished.residuals[1:]
+    polished.jump_q = polished.jump_q or newton.jump_q
+    return polished if accepted(system, polished, residual_tol) else run
+
+
+def extreme_starts(f, box: np.ndarray, n_extra: int, seed, deadline=None) -> tuple[np.ndarray, np.ndarray]:
+    """Starts where f is lowest and highest among 8·n_extra Sobol samples (another stream).
+
+    Minima and maxima sit where f is extreme; in a wide box their basins can be
+    smaller than the spacing of the Newton starts (the minimum of
+    exp(−x² − y²)(x − y) in [−8, 8]²), but samples of f alone are cheap.
+    Half the extra starts are the lowest samples, half the highest.
+    """
+    samples = sobol_starts(box, 8 * n_extra, np.random.default_rng([int(seed) % 2**32, 1]))
+    values = np.full(len(samples), np.nan)
+    with np.errstate(all="ignore"):
+        for k, x in enumerate(samples):
+            if deadline is not None and k % 64 == 0 and time.monotonic() >= deadline:
+                break
+            try:
+                values[k] = float(f(x))
+            except (ArithmeticError, ValueError):
+                values[k] = np.nan
+    finite = np.flatnonzero(np.isfinite(values))
+    order = finite[np.argsort(values[finite], kind="stable")]
+    half = max(1, n_extra // 2)
+    low = list(order[:half])
+    high = [k for k in order[::-1][:half] if k not in set(low)]
+    return samples[low], samples[high]
+
+
+def descend(f, grad, box: np.ndarray, x0: np.ndarray, sign: float) -> np.ndarray:
+    """A local minimiser of sign·f from x0 in the box (L-BFGS-B, 200 iterations at most).
+
+    From a low sample a descent on f itself ends near a minimum, never in the
+    tail of a decaying function (f there is higher); Newton on ∇f = 0 then
+    polishes.  Any failure returns x0."""
+    from scipy.optimize import minimize
+
+    def fun(x):
+        with np.errstate(all="ignore"):
+            value, g = sign * float(f(x)), sign * np.asarray(grad(x), dtype=float)
+        if not (math.isfinite(value) and np.all(np.isfinite(g))):
+            raise FloatingPointError
+        return value, g
+
+    try:
+        out = minimize(fun, x0, jac=True, method="L-BFGS-B", bounds=box.tolist(), options={"maxiter": 200})
+    except (ArithmeticError, ValueError):
+        return x0
+    return out.x if np.all(np.isfinite(out.x)) else x0
 
 
 def find_stationary_points(grad, hess, box, n_starts=None, seed=0, residual_tol=1e-10, dedup_tol=1e-6,
-                           max_newton=100, deflation=True) -> NumericSearchResult:
+                           max_newton=100, deflation=True, f=None, deadline=None) -> NumericSearchResult:
     """All stationary points of f in ``box`` found by deflated Newton (LM) multistart.
 
     Parameters: ``grad(x) -> (n,)`` and ``hess(x) -> (n, n)``; ``box`` an (n, 2)
@@ -668,26 +404,58 @@ def find_stationary_points(grad, hess, box, n_starts=None, seed=0, residual_tol=
     n_starts = _validate_options(n_starts, n, residual_tol, dedup_tol, max_newton)
     system = _System(grad, hess, box)
     roots: list[_Root] = []
+    merges: list = []
     failed = nonfinite = 0
-    for i, x0 in enumerate(sobol_starts(box, n_starts, seed), start=1):
+    starts = sobol_starts(box, n_starts, seed)
+    signs = np.zeros(len(starts))  # 0: Newton from the start; ±1: first descend on ±f
+    if f is not None:
+        low, high = extreme_starts(f, box, max(2, n_starts // 8), seed, deadline)
+        starts = np.vstack([starts, low, high])
+        signs = np.concatenate([signs, np.ones(len(low)), -np.ones(len(high))])
+    cut_short = False
+    used = 0
+    for i, x0 in enumerate(starts, start=1):
+        if deadline is not None and time.monotonic() >= deadline:
+            cut_short = True
+            break
+        used = i
+        if signs[i - 1]:
+            x0 = descend(f, grad, box, x0, signs[i - 1])
         run = _solve_from(system, x0, roots, residual_tol, max_newton, deflation)
         if run.x is None:
             nonfinite += 1
             continue
-        if not _converged(run, residual_tol):
+        if not accepted(system, run, residual_tol):
             failed += 1
             continue
         slow, u, q = convergence_summary(run)
         _record(roots, _Root(run.x.copy(), run.gnorm, u, int(slow), first=i, power=deflation_power(slow, q)),
-                dedup_tol)
+                dedup_tol, system, residual_tol, merges)
 
+    roots = _merge_joined(roots, system, residual_tol, merges)
     notes: list[str] = []
+    if cut_short:
+        notes.append(f"cut short by the time limit after {used} of {len(starts)} starts")
+    if merges:
+        distance, where = max(merges, key=lambda m: m[0])
+        notes.append(f"found points up to {distance:.2g} apart (near {np.round(where, 8).tolist()}) were merged as "
+                     f"one: roots closer than the resolution (dedup_tol = {dedup_tol:g} relative, or a flat patch "
+                     f"within the probe distance {system.probe:.2g} where ∇f passes the root test throughout) "
+                     "may have been merged")
     inside = [r for r in roots if system.inside_box(r.x, dedup_tol)]
     if len(inside) < len(roots):
         notes.append(f"{len(roots) - len(inside)} stationary point(s) found outside the box were kept "
                      "for deflation but are not returned")
-    finder = _CurveFinder(system, residual_tol, max_newton, dedup_tol)
-    isolated, sets = _group_nonisolated(finder, inside, notes)
+    from optkit.stationary.curves import CurveFinder, group_nonisolated
+
+    finder = CurveFinder(system, residual_tol, max_newton, dedup_tol, deadline)
+    if deadline is not None and time.monotonic() >= deadline:
+        cut_short = True
+        isolated, sets = inside, []
+        notes.append("cut short by the time limit before the test for non-isolated points: "
+                     "every point is listed as isolated")
+    else:
+        isolated, sets = group_nonisolated(finder, inside, notes)
     if nonfinite:
         notes.append(f"{nonfinite} start(s) skipped: gradient or Hessian not finite along the way")
     if system.first_error is not None:
@@ -698,12 +466,30 @@ def find_stationary_points(grad, hess, box, n_starts=None, seed=0, residual_tol=
 
     firsts = [r.first for r in isolated] + [first for _, first, _ in sets]
     last_new = max(firsts) if firsts else None
-    if last_new is not None and last_new > n_starts // 2:
-        notes.append(f"the last new point appeared at start {last_new} of {n_starts}: "
+    if last_new is not None and last_new > used // 2:
+        notes.append(f"the last new point appeared at start {last_new} of {used}: "
                      "more starts may find more points")
     points = [NumericPoint(x=r.x, grad_norm=r.gnorm, uncertainty=r.uncertainty,
                            slow_convergence=r.slow, hits=r.hits)
               for r in sorted(isolated, key=lambda r: tuple(r.x))]
-    return NumericSearchResult(points=points, n_starts=n_starts, last_new_at=last_new,
+    return NumericSearchResult(points=points, n_starts=used, last_new_at=last_new,
                                curves=[s for s, _, _ in sets], dedup_tol=float(dedup_tol),
-                               residual_tol=float(residual_tol), notes=notes)
+                               residual_tol=float(residual_tol), notes=notes, cut_short=cut_short)
+
+
+def _merge_joined(roots: list[_Root], system: _System, residual_tol: float, merges: list) -> list[_Root]:
+    """A last pass of the flat-patch join over every pair: a root recorded before its
+    neighbour was polished further may be joined to it only now."""
+    kept: list[_Root] = []
+    for r in sorted(roots, key=lambda r: r.gnorm):
+        home = next((k for k in _near(kept, r.x, r.uncertainty, 0.0, system)
+                     if _joined(system, k.x, r.x, residual_tol)), None)
+        if home is None:
+            kept.append(r)
+            continue
+        merges.append((float(np.max(np.abs(home.x - r.x))), home.x.copy()))
+        home.hits += r.hits
+        home.slow_votes += r.slow_votes
+        home.first = min(home.first, r.first)
+        home.power = max(home.power, r.power)
+    return kept
