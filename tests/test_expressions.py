@@ -104,3 +104,62 @@ def test_parse_number_and_vectors():
         parse_vector("1,,2", 3)
     with pytest.raises(OptkitError, match="not finite|too large|overflow"):
         parse_vector("1e400, 1", 2)
+
+
+# ---------------------------------------------------------------- hostile literals and nesting (issue 8)
+
+HOSTILE_LITERALS = ["1e-100000000", "1e100000000", "9" * 400, "0." + "0" * 3000 + "1", "1e-400", "1e308",
+                    "4.9e-324", "0x10", "1_000", "1e+0000000000000000000005", "2.5e-3", "0e-100000000"]
+_leaf = st.sampled_from(["x", "y", "e", "pi", "0", "1", "2.5", *HOSTILE_LITERALS])
+
+
+def _combine(children):
+    binary = st.tuples(children, st.sampled_from(["+", "-", "*", "/", "**"]), children).map(
+        lambda t: f"({t[0]}){t[1]}({t[2]})")
+    call = st.tuples(st.sampled_from(["sin", "exp", "log", "sqrt", "abs", "sigmoid"]), children).map(
+        lambda t: f"{t[0]}({t[1]})")
+    return binary | call | children.map(lambda c: f"-({c})")
+
+
+def _deep(depth: int, kind: str) -> str:
+    if kind == "power":
+        return "**".join(["x"] * depth)
+    if kind == "sum":
+        return "+".join(["x"] * depth)
+    opener, closer = {"call": ("sin(", ")"), "paren": ("(", ")"), "neg": ("-", "")}[kind]
+    return opener * depth + "x" + closer * depth
+
+
+@pytest.mark.slow
+@given(st.recursive(_leaf, _combine, max_leaves=12) | st.builds(
+    _deep, st.integers(1, 1500), st.sampled_from(["power", "sum", "call", "paren", "neg"])))
+def test_fuzz_huge_exponents_and_deep_nesting_parse_or_fail_cleanly(text):
+    """Only ExpressionError, promptly; whatever parses evaluates without raising (values may be nan/inf)."""
+    try:
+        node = parse(text, None)
+    except ExpressionError:
+        return
+    with np.errstate(all="ignore"):
+        value = compile_expression(node, sorted({"x", "y"} | _names(node)))((0.5,) * 8)
+    assert isinstance(float(value), float)
+
+
+@pytest.mark.parametrize("text", ["1e-100000000", "1e100000000", "9" * 400, "1e-400", "0x10", "1_000",
+                                  "1e308*1e308", "1/0", "1j", "nan", "inf"])
+def test_numbers_outside_doubles_or_decimal_are_refused(text):
+    with pytest.raises(OptkitError):
+        parse_number(text)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("1e308", 1e308), ("4.9e-324", 5e-324), ("2.5e-3", 0.0025), ("0e-100000000", 0.0), ("-1.5", -1.5),
+    ("1.7976931348623157e308", 1.7976931348623157e308),  # the largest double, by its IEEE definition
+])
+def test_numbers_at_the_edges_of_doubles_are_accepted(text, value):
+    assert parse_number(text) == value
+
+
+def test_a_declared_variable_wins_over_a_constant():
+    assert parse("e*x", ["e", "x"]).left.name == "e"
+    assert type(parse("e*x", ["e", "x"]).left).__name__ == "Var"
+    assert type(parse("e*x", None).left).__name__ == "Const"

@@ -22,6 +22,7 @@ COMMANDS = [
     ("eval", ["--at", "0,0"]),
     ("run", ["newton"]),
     ("classify", []),
+    ("compare", ["--methods", "gd", "--max-iter", "2", "--jobs", "1"]),
 ]
 
 

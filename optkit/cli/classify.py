@@ -9,7 +9,7 @@ import typer
 
 from optkit.cli.common import (
     ExprOption, FnOption, FormatOption, NOption, NoColorOption, ParamOption, ProblemsOption, VarsOption,
-    _check_format, _emit, _problem, _registry, _warn, one_line_errors,
+    _check_format, _emit, _problem, _registry, _warn, one_line_errors, positive_finite, seed_value,
 )
 from optkit.errors import OptkitError
 
@@ -57,6 +57,8 @@ def classify(
 
     started = process_started()
     _check_format(format)
+    positive_finite(eig_tol, "--eig-tol")
+    seed_value(seed)
     problem = _problem(fn, expr, vars_, n, param, problems)
     region = parse_box(box, problem.n) if box is not None else None
     # Leave a margin for printing: the command ends within 2 s of the limit.

@@ -9,7 +9,10 @@ classes are not importable across versions.
 
 from __future__ import annotations
 
+import errno
 import functools
+import io
+import math
 import os
 import sys
 from typing import List, Optional
@@ -27,7 +30,12 @@ def fail(message: str) -> None:
 
 
 def one_line_errors(command):
-    """Library errors (bad input) become one line and exit 2, never a traceback."""
+    """Library errors (bad input) become one line and exit 2, never a traceback.
+
+    Also turned into one line: an operating-system error (a full disk under ``--output``,
+    a path too long) and running out of memory.  A closed pipe (``optkit eval | head -1``)
+    ends the command quietly with exit code 0, as for any Unix filter.
+    """
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -35,8 +43,48 @@ def one_line_errors(command):
             return command(*args, **kwargs)
         except OptkitError as exc:
             fail(str(exc))
+        except BrokenPipeError:
+            quiet_broken_pipe()
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                quiet_broken_pipe()
+            where = f" {exc.filename!r}" if exc.filename else ""
+            fail(f"cannot complete the command: {exc.strerror or type(exc).__name__}{where}")
+        except MemoryError:
+            fail("out of memory: the problem or the request is too large for this machine; "
+                 "use a smaller --n or --param")
+        except RecursionError:
+            fail("the input is nested too deeply to process")
 
     return wrapper
+
+
+def quiet_broken_pipe() -> None:
+    """The reader of stdout went away: stop writing and exit 0 (nothing is lost that anyone reads)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's final flush must not fail again
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # not a real file (a test runner's buffer)
+    raise typer.Exit(0)
+
+
+MAX_SEED = 2**63 - 1
+
+
+def seed_value(seed: int, flag: str = "--seed") -> int:
+    """The one check of a seed option: a whole number from 0 to 2**63 - 1."""
+    if not 0 <= seed <= MAX_SEED:
+        shown = str(seed) if len(str(seed)) <= 30 else f"a {len(str(seed))}-digit number"
+        raise OptkitError(f"{flag} must be a whole number from 0 to 2**63 - 1, got {shown}")
+    return seed
+
+
+def positive_finite(value: float, flag: str) -> float:
+    """The one check of shared tolerances (--gtol, --eig-tol, ...) used by every command."""
+    if not (value > 0 and math.isfinite(value)):
+        raise OptkitError(f"{flag} must be a positive finite number, e.g. {flag} 1e-8; got {value}")
+    return value
 
 
 # ---------------------------------------------------------------- shared options
@@ -87,21 +135,29 @@ def _problem(fn: Optional[str], expr: Optional[str], vars_: Optional[str], n: Op
 
         if param:
             raise OptkitError("--param applies to registered problems, not to --expr")
-        variables = [v.strip() for v in vars_.split(",")] if vars_ else None
+        variables = [v.strip() for v in vars_.split(",")] if vars_ is not None else None
         if variables is not None and not all(v.isidentifier() for v in variables):
             raise OptkitError(f"--vars {vars_!r} must be names separated by commas, e.g. x,y")
         return expression_definition(expr, variables).instantiate(n)
-    if vars_:
+    if vars_ is not None:
         raise OptkitError("--vars applies to --expr only")
-    return _registry(problems).get(fn).instantiate(n, key_value_pairs(param, "--param", "width=4"))
+    registry = _registry(problems)
+    definition = registry.get(fn)
+    _warn(registry.errors)  # a clash with a bundled name, or a user file that failed to load
+    return definition.instantiate(n, key_value_pairs(param, "--param", "width=4"))
 
 
 def _print_tables(tables, no_color: bool, console=None) -> None:
     from optkit.render.output import make_console
 
     console = console or make_console(no_color)
-    for table in tables:
-        console.print(table)
+    try:
+        for table in tables:
+            console.print(table)
+    except SystemExit:
+        if console.quiet:  # rich's documented on_broken_pipe: it went quiet and exits 1; a closed pipe is no error
+            raise typer.Exit(0) from None
+        raise
 
 
 def _emit(record, format: str, no_color: bool, renderer: str) -> None:

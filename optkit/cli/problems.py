@@ -8,7 +8,7 @@ import typer
 
 from optkit.cli.common import (
     ExprOption, FnOption, FormatOption, NOption, NoColorOption, ParamOption, ProblemsOption, VarsOption,
-    _check_format, _emit, _problem, _registry, _warn, one_line_errors,
+    _check_format, _emit, _problem, _registry, _warn, one_line_errors, positive_finite,
 )
 from optkit.errors import OptkitError
 
@@ -76,9 +76,8 @@ def evaluate(
     from optkit.symbolic.grammar import parse_vector, split_vector
 
     _check_format(format)
-    for label, value in (("--gtol", gtol), ("--eig-tol", eig_tol)):
-        if not value > 0 or value == float("inf"):
-            raise OptkitError(f"{label} must be a positive finite number, got {value}")
+    positive_finite(gtol, "--gtol")
+    positive_finite(eig_tol, "--eig-tol")
     problem = _problem(fn, expr, vars_, n, param, problems)
     x = problem.x0 if at is None else parse_vector(at, problem.n, "--at point")
     if sample is not None:

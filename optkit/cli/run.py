@@ -194,6 +194,8 @@ def run_command(**kw) -> None:
             raise OptkitError(f"option {spec.name} given both as {spec.flag} and as --opt")
         raw[spec.name] = value
     common = {spec.name: kw["common_" + spec.name] for spec in COMMON.values() if kw.get("common_" + spec.name) is not None}
+    if kw.get("columns") is not None and not kw["columns"].strip():  # empty would silently mean "the default"
+        raise OptkitError("--columns needs column keys, e.g. --columns alpha,rho (--all-columns shows every one)")
     if kw["every"] is not None and kw["every"] < 1:
         raise OptkitError(f"--every must be at least 1, got {kw['every']}")
     problem = _problem(kw["fn"], kw["expr"], kw["vars_"], kw["n"], kw["param"], kw["problems"])
@@ -254,7 +256,7 @@ def _emit(record: dict, fmt: str, kw: dict) -> None:
                 out += [Text(""), explain_blocks(record["explain"], width)]
             return out + [Text(""), summary_table(record, width)]
 
-        if kw["output"]:
+        if kw["output"] is not None:
             from rich.console import Console
 
             with _open(kw["output"]) as handle:
@@ -276,7 +278,7 @@ def _emit(record: dict, fmt: str, kw: dict) -> None:
         from optkit.render.run_report import trace_csv
 
         text = trace_csv(record)
-    if kw["output"]:
+    if kw["output"] is not None:
         with _open(kw["output"]) as handle:
             handle.write(text if text.endswith("\n") else text + "\n")
         return
@@ -284,6 +286,8 @@ def _emit(record: dict, fmt: str, kw: dict) -> None:
 
 
 def _open(path: str):
+    if not path.strip():  # an empty name would silently mean stdout
+        raise OptkitError("--output needs a file name, e.g. --output run.json; leave it out to write to stdout")
     try:
         return open(path, "w", encoding="utf-8")
     except OSError as exc:

@@ -73,7 +73,8 @@ class OptionSpec:
         Bounds that name another option are checked by :func:`check_relations` once every
         value is known.
         """
-        where = f"option {self.name}" + (f" of {method}" if method else "")
+        # Name the option as the user typed it (--seed), and the method it belongs to when there is one.
+        where = self.flag + (f" (of {method})" if method and method != "the run" else "")
         if raw is None:
             if self.optional:
                 return None

@@ -22,11 +22,14 @@ def derivative_formulas(formula: str, variables) -> tuple[list[str], list[dict]]
 
     from optkit.symbolic.derivatives import sympy_expression
 
-    expr, symbols = sympy_expression(formula, variables)
-    grad = [sp.diff(expr, s) for s in symbols]
-    hessian = [{"wrt": [variables[i], variables[j]], "formula": sp.sstr(sp.diff(grad[i], symbols[j]))}
-               for i in range(len(symbols)) for j in range(i, len(symbols))]
-    return [sp.sstr(g) for g in grad], hessian
+    from optkit.symbolic.budget import time_budget
+
+    with time_budget("writing out the gradient and Hessian formulas"):
+        expr, symbols = sympy_expression(formula, variables)
+        grad = [sp.diff(expr, s) for s in symbols]
+        hessian = [{"wrt": [variables[i], variables[j]], "formula": sp.sstr(sp.diff(grad[i], symbols[j]))}
+                   for i in range(len(symbols)) for j in range(i, len(symbols))]
+        return [sp.sstr(g) for g in grad], hessian
 
 
 def problem_record(problem: Problem, derivatives: bool = True) -> dict:

@@ -15,6 +15,7 @@ difference of the counter before and after it.
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
@@ -216,6 +217,8 @@ class ProblemDefinition:
     def instantiate(self, n: int | None = None, params: Mapping[str, Any] | None = None) -> Problem:
         n = self._check_n(n)
         values = self._check_params(params or {})
+        check_allocation(VECTORS_PER_PROBLEM * 8 * n, f"problem {self.name} at n = {n} "
+                                                     f"({VECTORS_PER_PROBLEM} vectors of {n} doubles)")
         fns = self.build(n, **values)
         return Problem(self, n, values, fns)
 
@@ -225,6 +228,8 @@ class ProblemDefinition:
                 raise OptkitError(f"problem {self.name} has fixed dimension n = {self.dimension}; --n {n} does not apply")
             return self.dimension
         n = self.default_n if n is None else n
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise OptkitError(f"problem {self.name}: n must be a whole number, got {n!r}")
         if n < self.min_n:
             raise OptkitError(f"problem {self.name} needs n ≥ {self.min_n}, got n = {n}")
         if self.even_n and n % 2:
@@ -239,6 +244,42 @@ class ProblemDefinition:
                 raise OptkitError(f"problem {self.name} has no parameter {key!r}; its parameters: {allowed}")
             values[key] = _coerce(self.name, key, raw, self.params[key])
         return values
+
+
+# ---------------------------------------------------------------- sizes
+
+#: A run keeps a handful of n-vectors (x, gradient, direction, trial point, momentum, trace
+#: rows): refusing beyond 16 of them is a bound that never refuses a run that could fit.
+VECTORS_PER_PROBLEM = 16
+MEMORY_SHARE = 4  # refuse an allocation beyond a quarter of the machine's memory
+
+
+def machine_memory() -> int:
+    """Physical memory in bytes (8 GiB when the system does not say)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return 8 * 2**30
+
+
+def _size(n_bytes: float) -> str:
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6)):
+        if n_bytes >= scale:
+            return f"{n_bytes / scale:.3g} {unit}"
+    return f"{n_bytes:.0f} bytes"
+
+
+def check_allocation(n_bytes: float, what: str) -> None:
+    """Refuse, before allocating, what would take more than a quarter of the machine's memory."""
+    limit = machine_memory() // MEMORY_SHARE
+    if n_bytes > limit:
+        raise OptkitError(f"{what} needs {_size(n_bytes)}, more than a quarter of this machine's memory "
+                          f"(limit {_size(limit)}); use a smaller --n or --param")
+
+
+def check_dense_hessian(n: int, name: str) -> None:
+    """A dense n×n Hessian is 8n² bytes: refused beyond the limit (Hessian-vector products need none)."""
+    check_allocation(8.0 * n * n, f"a dense {n}×{n} Hessian of {name}")
 
 
 def _coerce(problem: str, key: str, raw: Any, default: Any) -> Any:

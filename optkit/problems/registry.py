@@ -10,8 +10,11 @@ A problem is one file:
   put there only code you trust, as with any Python module.
 
 User folders come from ``--problems DIR`` and ``$OPTKIT_PROBLEMS`` (several
-separated by ``os.pathsep``).  A file that fails to load is reported with its
-path and field; the others still load.
+separated by ``os.pathsep``).  A file that fails to load (even one calling
+``sys.exit``) is reported with its path and field; the others still load.
+Precedence: ``--problems`` folders, then ``$OPTKIT_PROBLEMS`` folders (each in
+the order given), then the bundled problems; the first to define a name wins
+and every clash is reported (see :class:`Registry`).
 """
 
 from __future__ import annotations
@@ -88,59 +91,118 @@ class ProblemFileError(OptkitError):
 
 @dataclass
 class Registry:
-    """All known problems; loads files lazily (a lookup by file name reads one file)."""
+    """All known problems, with one precedence rule for ``get`` and ``all`` alike.
+
+    ``dirs`` lists the folders from the lowest precedence (the bundled one) to the highest;
+    ``Registry.default`` gives ``[bundled, $OPTKIT_PROBLEMS..., --problems...]`` reversed
+    into that order, so **the command line beats the environment, and a user folder beats
+    the bundled problems**: a user problem named like a bundled one (or like its alias)
+    replaces it, and the clash is recorded in :attr:`errors` (the CLI prints it as a
+    ``Warning:`` line).  Bundled files are loaded lazily (a lookup by file name reads one
+    file); user folders are read whole, since any of their files may define the name.
+    """
 
     dirs: list[Path]
     errors: list[str] = field(default_factory=list)
     _all: dict[str, ProblemDefinition] | None = None
+    _user: dict[str, ProblemDefinition] | None = None
+    _failed: dict[str, str] = field(default_factory=dict)  # file stem -> why the user file did not load
 
     @classmethod
     def default(cls, extra_dirs: Iterable[str | Path] = ()) -> "Registry":
-        return cls([bundled_dir(), *user_dirs(extra_dirs)])
+        return cls([bundled_dir(), *reversed(user_dirs(extra_dirs))])
+
+    def _note(self, message: str) -> None:
+        if message not in self.errors:
+            self.errors.append(message)
+
+    def user_problems(self) -> dict[str, ProblemDefinition]:
+        """The user folders' problems by name, highest precedence first to define a name."""
+        if self._user is None:
+            self._user = self._collect(reversed(self.dirs[1:]))
+        return self._user
+
+    def _collect(self, folders) -> dict[str, ProblemDefinition]:
+        found: dict[str, ProblemDefinition] = {}
+        for d in folders:
+            for path in _problem_files(d):
+                try:
+                    definitions = load_file(path)
+                except ProblemFileError as exc:
+                    self._note(str(exc))
+                    self._failed.setdefault(path.stem, str(exc))
+                    continue
+                for definition in definitions:
+                    if definition.name in found:
+                        self._note(f"{path}: problem name {definition.name!r} is also defined in "
+                                   f"{found[definition.name].origin}, which takes precedence")
+                        continue
+                    found[definition.name] = definition
+        return found
 
     def get(self, name: str) -> ProblemDefinition:
         check_problem_name(name)
-        # Fast path: files are named after their problem.
-        for d in reversed(self.dirs):  # user folders win over the bundled one
-            for suffix in SUFFIXES:
-                path = d / f"{name}{suffix}"
-                if path.is_file():
-                    try:
-                        found = {p.name: p for p in load_file(path)}
-                    except ProblemFileError as exc:
-                        raise OptkitError(str(exc)) from None
-                    if name in found:
-                        return found[name]
+        user = _lookup(self.user_problems(), name)
+        bundled = self._bundled_by_file(name)
+        if user is not None:
+            if bundled is not None:
+                self._note(_clash(user, bundled))
+            return user
+        if bundled is not None:
+            return bundled
+        if name in self._failed:  # the user's file of that name is broken: say why, not "unknown"
+            raise OptkitError(self._failed[name])
         by_name = self.all()
-        for definition in by_name.values():
-            if name in definition.aliases:
-                return definition
-        if name in by_name:
-            return by_name[name]
+        found = _lookup(by_name, name)
+        if found is not None:
+            return found
         names = sorted(set(by_name) | {a for d in by_name.values() for a in d.aliases})
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else "; `optkit list` shows them all"
         raise OptkitError(f"unknown problem {name!r}{hint}")
 
+    def _bundled_by_file(self, name: str) -> ProblemDefinition | None:
+        """Fast path: bundled files are named after their problem."""
+        for suffix in SUFFIXES:
+            path = self.dirs[0] / f"{name}{suffix}"
+            if path.is_file():
+                try:
+                    found = {p.name: p for p in load_file(path)}
+                except ProblemFileError as exc:
+                    raise OptkitError(str(exc)) from None
+                if name in found:
+                    return found[name]
+        return None
+
     def all(self) -> dict[str, ProblemDefinition]:
         if self._all is None:
-            found: dict[str, ProblemDefinition] = {}
-            for d in self.dirs:
-                for path in sorted(d.iterdir()):
-                    if path.suffix not in SUFFIXES or path.name.startswith(("_", ".")):
-                        continue
-                    try:
-                        definitions = load_file(path)
-                    except ProblemFileError as exc:
-                        self.errors.append(str(exc))
-                        continue
-                    for definition in definitions:
-                        if definition.name in found and found[definition.name].origin != str(path):
-                            self.errors.append(f"{path}: problem name {definition.name!r} is already defined "
-                                               f"in {found[definition.name].origin}; this file's copy is used")
-                        found[definition.name] = definition
+            user = self.user_problems()
+            found = dict(user)
+            taken = {a: d for d in user.values() for a in (d.name, *d.aliases)}
+            for name, definition in self._collect([self.dirs[0]]).items():
+                clash = next((taken[k] for k in (name, *definition.aliases) if k in taken), None)
+                if clash is not None:
+                    self._note(_clash(clash, definition))
+                    continue
+                found[name] = definition
             self._all = found
         return self._all
+
+
+def _problem_files(folder: Path) -> list[Path]:
+    return [path for path in sorted(folder.iterdir())
+            if path.suffix in SUFFIXES and not path.name.startswith(("_", "."))]
+
+
+def _lookup(definitions: dict[str, ProblemDefinition], name: str) -> ProblemDefinition | None:
+    if name in definitions:
+        return definitions[name]
+    return next((d for d in definitions.values() if name in d.aliases), None)
+
+
+def _clash(user: ProblemDefinition, bundled: ProblemDefinition) -> str:
+    return (f"{user.origin}: problem {user.name!r} replaces the bundled problem {bundled.name!r} "
+            f"({bundled.origin}); user folders take precedence over the bundled problems")
 
 
 # ---------------------------------------------------------------- loading one file
@@ -161,7 +223,7 @@ def load_python(path: Path) -> list[ProblemDefinition]:
         module = importlib.util.module_from_spec(spec)
         try:
             spec.loader.exec_module(module)
-        except Exception as exc:  # a broken user file must not stop the other problems loading
+        except (Exception, SystemExit) as exc:  # a broken user file must not stop the others, nor exit optkit
             raise ProblemFileError(f"{path}: cannot import problem file: {type(exc).__name__}: {exc}") from None
         sys.modules[module_name] = module
     definitions = getattr(module, "PROBLEMS", None) or [getattr(module, "PROBLEM", None)]

@@ -131,7 +131,9 @@ def classify_point(grad: np.ndarray, hessian: np.ndarray | None, *, gtol: float 
     """Classify a point from ∇f and ∇²f (or precomputed eigenvalues); ``source``: how H was computed."""
     grad_norm = float(np.linalg.norm(grad))
     if eigenvalues is None and hessian is not None:
-        eigenvalues = hessian_spectrum(hessian)[0]
+        h = np.asarray(hessian, dtype=float)
+        # LAPACK fails on NaN/inf ("Eigenvalues did not converge"): a non-finite Hessian has no spectrum.
+        eigenvalues = hessian_spectrum(h)[0] if np.all(np.isfinite(h)) else np.full(h.shape[0], np.nan)
     if eigenvalues is None or not np.all(np.isfinite(eigenvalues)):
         # Without a usable Hessian a stationary point cannot be typed: say so rather than guess.
         kind = "not-stationary" if not grad_norm <= gtol else "stationary"
@@ -202,8 +204,13 @@ def evaluate_at(problem, x, *, gtol: float = DEFAULT_GTOL, eig_tol: float = DEFA
 
     Eigenvalue signs follow the module docstring; an eigenvalue the float
     bound cannot decide is certified in high precision for a closed-form
-    problem with n ≤ 10 (:func:`certified_eigenvalues`).
+    problem with n ≤ 10 (:func:`certified_eigenvalues`).  A dense Hessian beyond a
+    quarter of the machine's memory is refused before anything is allocated.
     """
+    from optkit.problems.problem import check_dense_hessian
+
+    if problem.has_hessian:
+        check_dense_hessian(problem.n, problem.name)
     x = np.asarray(x, dtype=float)
     f, g = problem.f(x), problem.grad(x)
     h = problem.hess(x) if problem.has_hessian else None

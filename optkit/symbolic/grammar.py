@@ -14,18 +14,24 @@ can be
   polynomials and exact arithmetic.
 
 Number literals are kept exactly (``0.68`` is the fraction 17/25), so exact
-modes see the formula the user wrote.
+modes see the formula the user wrote; :mod:`optkit.symbolic.literals` decides
+which literals are numbers (decimal finite doubles, judged before any arithmetic).
 
-Kept as one piece (over 400 lines) on purpose: this file is the whole trust boundary between user text
-and code -- the whitelist, the node types it admits and the two compilers that consume them --
-so that one file can be audited for what user text can reach.  Exact literals live in
-``literals.py``.
+What is accepted is bounded whatever its source (the user, a problem file or
+the derivative cache): text length, nesting depth (:data:`MAX_DEPTH`), constant
+exponents (:data:`MAX_EXPONENT`) and every constant subexpression must be a
+finite double.
+
+Kept as one piece (over 400 lines) on purpose: this file is the whole trust boundary between user
+text and code -- the whitelist, the node types it admits and the two compilers that consume them --
+so that one file can be audited for what user text can reach.
 """
 
 from __future__ import annotations
 
 import ast
 import math
+import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Sequence, Union
@@ -33,9 +39,12 @@ from typing import Callable, Sequence, Union
 import numpy as np
 
 from optkit.errors import OptkitError
+from optkit.symbolic.literals import LiteralError, exact_literal
 
 MAX_TEXT_LENGTH = 4000  # user text; derivative programs are parsed with a larger limit
 MAX_EXPONENT = 1000  # a constant exponent beyond this is refused: sympy would hang on 9**9**9
+MAX_DEPTH = 200  # nesting levels (a chain a+b+c+... counts one level per operator): recursion stays bounded
+MAX_DEPTH_INTERNAL = 400  # derivative programs printed by sympy may nest deeper than what a user types
 
 
 class ExpressionError(OptkitError):
@@ -110,11 +119,14 @@ def allowed_functions() -> list[str]:
 # ---------------------------------------------------------------- parsing
 
 
-def parse(text: str, variables: Sequence[str] | None = None, *, max_length: int = MAX_TEXT_LENGTH) -> Node:
+def parse(text: str, variables: Sequence[str] | None = None, *, max_length: int = MAX_TEXT_LENGTH,
+          max_depth: int = MAX_DEPTH) -> Node:
     """Parse ``text`` into a checked tree.
 
     ``variables``: the names allowed as variables; ``None`` allows any plain
-    identifier (used to discover the variables of ``--expr``).
+    identifier (used to discover the variables of ``--expr``).  A declared
+    variable wins over a constant of the same name (``--vars e,x`` makes ``e``
+    a variable); undeclared, ``e``, ``E`` and ``pi`` are the constants.
     """
     if not isinstance(text, str):
         raise ExpressionError("a formula must be text")
@@ -124,15 +136,34 @@ def parse(text: str, variables: Sequence[str] | None = None, *, max_length: int 
         raise ExpressionError("empty formula; write one such as 'x**2 - y**2'")
     source = text.replace("^", "**").strip()
     try:
-        tree = ast.parse(source, mode="eval")
+        with warnings.catch_warnings():  # "'int' object is not callable; perhaps you missed a comma?"
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         raise ExpressionError(f"cannot parse formula {text!r}: {exc.msg}") from None
     except (ValueError, RecursionError, MemoryError):
         raise ExpressionError(f"cannot parse formula {_short(text)}: it is malformed or nested too deeply") from None
+    depth = _depth(tree.body)
+    if depth > max_depth:
+        raise ExpressionError(f"formula {_short(text)} is nested {depth} levels deep; at most {max_depth} are "
+                              "accepted (each operator of a long sum or product counts one level)")
     try:
-        return _Checker(source, variables).visit(tree.body)
-    except RecursionError:
+        node = _Checker(source, variables).visit(tree.body)
+        _audit(node)
+    except RecursionError:  # bounded by max_depth; kept as a last guard for a small recursion limit
         raise ExpressionError(f"formula {_short(text)} is nested too deeply") from None
+    return node
+
+
+def _depth(root: ast.AST) -> int:
+    """Nesting depth of a Python ast, computed without recursion (the tree may be very deep)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in ast.iter_child_nodes(node)
+                     if not isinstance(child, (ast.operator, ast.unaryop, ast.expr_context)))
+    return deepest
 
 
 def _short(text: str) -> str:
@@ -144,7 +175,9 @@ class _Checker:
 
     def __init__(self, source: str, variables: Sequence[str] | None):
         self.source = source
-        self.variables = None if variables is None else set(variables)
+        # A set is used as given: the derivative cache grows one set over thousands of temporaries.
+        self.variables = variables if variables is None or isinstance(variables, (set, frozenset)) \
+            else set(variables)
 
     def visit(self, node: ast.AST) -> Node:
         method = getattr(self, "visit_" + type(node).__name__, None)
@@ -157,21 +190,25 @@ class _Checker:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ExpressionError(f"{_describe(node)} is not allowed in a formula; only real numbers are")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ExpressionError(f"number {self._segment(node)!r} is not finite")
-        literal = self._segment(node)
         try:
-            exact = Fraction(literal.replace("_", ""))
-        except (ValueError, ZeroDivisionError):
-            exact = Fraction(value)
-        return Num(exact)
+            return Num(exact_literal(self._segment(node)))
+        except LiteralError as exc:
+            raise ExpressionError(str(exc)) from None
 
     def visit_Name(self, node: ast.Name) -> Node:
         name = node.id
+        if self.variables is not None and name in self.variables:
+            return Var(name)  # a declared variable wins over the constant of the same name
         if name in CONSTANTS:
             return Const("e" if name == "E" else name)
         if name.startswith("__"):
             raise ExpressionError(f"name {name!r} is not allowed in a formula")
+        if name.lower() in ("nan", "inf", "infinity"):  # reads as a number, would be a variable: refuse
+            raise ExpressionError(f"name {name!r} is not allowed in a formula: a formula's numbers are finite, "
+                                  "and a variable so named would read as one")
+        if self.variables is not None and not self.variables:
+            raise ExpressionError(f"unknown name {name!r}: a number has no variables; write e.g. 0.5, 1/3, "
+                                  "2.5e-3, sqrt(2) or pi/4")
         if self.variables is not None and name not in self.variables:
             known = ", ".join(sorted(self.variables)) or "none"
             raise ExpressionError(f"unknown name {name!r} in formula; the variables are: {known}")
@@ -189,10 +226,7 @@ class _Checker:
         op = _OPS.get(type(node.op))
         if op is None:
             raise ExpressionError(f"operator {_describe(node.op)} is not allowed in a formula; use + - * / **")
-        left, right = self.visit(node.left), self.visit(node.right)
-        if op == "**":
-            _check_power(left, right)
-        return Bin(op, left, right)
+        return Bin(op, self.visit(node.left), self.visit(node.right))
 
     def visit_Call(self, node: ast.Call) -> Node:
         if not isinstance(node.func, ast.Name):
@@ -216,6 +250,52 @@ class _Checker:
         return ast.get_source_segment(self.source, node) or repr(getattr(node, "value", ""))
 
 
+def _audit(root: Node) -> None:
+    """Every constant subexpression is a finite double and constant exponents are bounded.
+
+    One bottom-up pass (the tree is at most MAX_DEPTH_INTERNAL deep), so thousands of
+    constants cost linear time.
+    """
+    def visit(node: Node) -> float | None:
+        if isinstance(node, Num):
+            return float(node.value)
+        if isinstance(node, Const):
+            return CONSTANTS[node.name]
+        if isinstance(node, Var):
+            return None
+        if isinstance(node, Neg):
+            inner = visit(node.operand)
+            return None if inner is None else -inner
+        if isinstance(node, Bin):
+            a, b = visit(node.left), visit(node.right)
+            if node.op == "**" and b is not None:
+                if abs(b) > MAX_EXPONENT:
+                    raise ExpressionError(f"exponent {b:g} is too large; constant exponents must lie within "
+                                          f"±{MAX_EXPONENT}")
+                if a is not None and a != 0 and abs(b * math.log(abs(a))) > 700:
+                    raise ExpressionError("a constant power in the formula overflows double precision")
+            if a is None or b is None:
+                return None
+            return _finite(_compile(Bin(node.op, Num(a), Num(b)), {})(()))
+        if isinstance(node, Call):
+            inner = [visit(arg) for arg in node.args]
+            if any(v is None for v in inner):
+                return None
+            return _finite(_compile(Call(node.fn, tuple(Num(v) for v in inner)), {})(()))
+        raise TypeError(f"not an expression node: {node!r}")
+
+    with np.errstate(all="ignore"):  # 1/0 is reported as an error, not as a warning
+        visit(root)
+
+
+def _finite(value) -> float:
+    with np.errstate(all="ignore"):
+        value = float(value)
+    if not math.isfinite(value):
+        raise ExpressionError("a constant part of the formula is not a finite number (it overflows or is undefined)")
+    return value
+
+
 def _arity(name: str, args: tuple, expected: int) -> None:
     if len(args) != expected:
         raise ExpressionError(f"function {name} takes {expected} argument(s), got {len(args)}")
@@ -234,18 +314,6 @@ def _describe(node: ast.AST) -> str:
     if isinstance(node, ast.Constant):
         return "a string" if isinstance(node.value, (str, bytes)) else f"the constant {node.value!r}"
     return names.get(type(node).__name__, type(node).__name__)
-
-
-def _check_power(base: Node, exponent: Node) -> None:
-    if not is_constant(exponent):
-        return
-    value = constant_value(exponent)
-    if abs(value) > MAX_EXPONENT:
-        raise ExpressionError(f"exponent {value:g} is too large; constant exponents must lie within ±{MAX_EXPONENT}")
-    if is_constant(base):
-        b = constant_value(base)
-        if b != 0 and abs(value * math.log(abs(b))) > 700:
-            raise ExpressionError("a constant power in the formula overflows double precision")
 
 
 # ---------------------------------------------------------------- inspection
@@ -381,7 +449,7 @@ def parse_number(text: str, what: str = "number") -> float:
         node = parse(text.strip(), variables=())
         value = constant_value(node)
     except ExpressionError as exc:
-        raise OptkitError(f"malformed {what} {text.strip()!r}: {_reason(exc)}") from None
+        raise OptkitError(f"malformed {what} {_short(text.strip())}: {_reason(exc)}") from None
     return value
 
 
@@ -417,10 +485,11 @@ def parse_vector(text: str, n: int | None = None, what: str = "vector") -> np.nd
     """Parse '-1.2,1' or '1/2, 3' into a float array, checking the length when ``n`` is given."""
     parts = split_vector(text)
     if any(p == "" for p in parts):
-        raise OptkitError(f"malformed {what} {text!r}: empty component; write numbers separated by commas, e.g. 0,0")
+        raise OptkitError(f"malformed {what} {_short(text)}: empty component; write numbers separated by commas, "
+                          "e.g. 0,0")
     values = np.array([parse_number(p, f"component of {what}") for p in parts], dtype=float)
     if n is not None and values.size != n:
-        raise OptkitError(f"{what} {text!r} has {values.size} component(s); this problem has n = {n}")
+        raise OptkitError(f"{what} {_short(text)} has {values.size} component(s); this problem has n = {n}")
     return values
 
 

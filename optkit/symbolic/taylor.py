@@ -22,14 +22,21 @@ class TaylorPolynomial:
 
 
 def taylor_polynomial(formula: str, variables: Sequence[str], point_texts: Sequence[str], order: int) -> TaylorPolynomial:
-    """T_K f(x; a) = Σ_{k ≤ K} (1/k!) (d^k/dt^k) f(a + t(x − a)) at t = 0, exactly."""
+    """T_K f(x; a) = Σ_{k ≤ K} (1/k!) (d^k/dt^k) f(a + t(x − a)) at t = 0, exactly (under a time budget)."""
+    if not 0 <= order <= MAX_ORDER:
+        raise OptkitError(f"--taylor order must be between 0 and {MAX_ORDER}, got {order}")
+    from optkit.symbolic.budget import time_budget
+
+    with time_budget(f"the Taylor polynomial of order {order}"):
+        return _taylor(formula, variables, point_texts, order)
+
+
+def _taylor(formula: str, variables: Sequence[str], point_texts: Sequence[str], order: int) -> TaylorPolynomial:
     import sympy as sp
 
     from optkit.symbolic.grammar import parse_exact_number
     from optkit.symbolic.derivatives import sympy_expression
 
-    if not 0 <= order <= MAX_ORDER:
-        raise OptkitError(f"--taylor order must be between 0 and {MAX_ORDER}, got {order}")
     expr, symbols = sympy_expression(formula, variables)
     a = [parse_exact_number(p) for p in point_texts]
     t = sp.Symbol("t")
