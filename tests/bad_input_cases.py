@@ -117,7 +117,7 @@ CASES: list[Case] = [
     Case("n-huge", (E, "--fn", "rosenbrock", "--n", "1000000000")),
     Case("n-huge-run", ("run", "gd", "--fn", "rosenbrock", "--n", "1000000000", "--max-iter", "1")),
     Case("newton-log-armijo", ("run", "newton", "--expr", "log(x)", "--x0", "1", "--line-search", "armijo"),
-         "ok", owner="numerics: methods/descents.py shifted_newton factors a NaN Hessian"),
+         "ok"),  # ends "failed: no finite shift" once ‖H‖ overflows near x = 0
     # -- hangs: huge decimal exponents everywhere a number is read
     Case("at-huge-exp", (E, "--fn", "quartic", "--at", "1e-100000000,1")),
     Case("at-huge-exp-pos", (E, "--fn", "quartic", "--at", "1e100000000,1")),
@@ -159,11 +159,11 @@ CASES: list[Case] = [
     Case("runtime-warning", (E, "--expr", "log(x)", "--at", "-1"), "ok",
          check=lambda out, err: "RuntimeWarning" not in err),
     # -- owned by other helpers (xfail while they still fail; the exact-mode ones pass since main's loop merge)
-    Case("classify-timeout-inf", ("classify", "--fn", "quartic", "--timeout", "inf"), owner="classify"),
+    Case("classify-timeout-inf", ("classify", "--fn", "quartic", "--timeout", "inf"), "ok"),  # inf: no cap
     Case("classify-starts-huge", ("classify", "--fn", "quartic", "--method", "numeric",
-                                  "--starts", "99999999999999999999999"), owner="classify"),
+                                  "--starts", "99999999999999999999999")),
     Case("classify-wide-box", ("classify", "--fn", "quartic", "--method", "numeric",
-                               "--box", "-1e308,1e308 -1e308,1e308"), owner="classify"),
+                               "--box", "-1e308,1e308 -1e308,1e308")),
     Case("exact-zero-schedule", ("run", "gd", "--fn", "quartic", "--schedule", "(1 - k/3)/4", "--exact"), slow=True),
     Case("exact-pole-schedule", ("run", "gd", "--expr", "x**2", "--x0", "1", "--schedule", "1/(2-k)", "--exact"),
          "ok"),
@@ -198,19 +198,14 @@ VALID = {("run", "--output", v) for v in MALFORMED if v}  # any non-empty text i
 VALID |= {("run", "--every", "9" * 400)}  # a stride beyond the run shows its first and last iterations
 
 #: Options of another helper's items (issue 8's classify part): xfail(strict=False) while they fail.
-OWNED = {("classify", "--timeout", "9" * 400): "classify (--timeout inf)",
-         ("classify", "--starts", "9" * 400): "classify (--starts huge)",
-         ("classify", "--exact-budget", "9" * 400): "classify (--exact-budget inf, found at the final merge)"}
+OWNED: dict = {}
+# --timeout caps the whole command; a value past the float range is inf, which means "no cap" (the
+# exact path keeps its own finite --exact-budget), so it is a correct result, not an error.
+VALID |= {("classify", "--timeout", "9" * 400)}
 # Found by the generator when compare landed on main (15:30, the hand-off): not yet judged -- some
 # (--save NAME) may be valid values to move into VALID, the others are compare's to fix.
-_COMPARE_FINDINGS = {
-    "--methods": [""], "--spec": [""], "--fn": [""], "--tag": [""], "--expr": [""], "--vars": [""],
-    "--x0": [""], "--n": [""], "--starts": ["9" * 400], "--seed": ["9" * 400], "--run-timeout": ["9" * 400],
-    "--jobs": ["9" * 400], "--executor": [""], "--scheduler": [""], "--save": ["", "nan", "(((", "1e-100000000", "-"],
-    "--solved-ftol": list(MALFORMED),
-}
-OWNED |= {("compare", flag, value): "compare (generator finding at the final merge)"
-          for flag, values in _COMPARE_FINDINGS.items() for value in values}
+# Judged at integration: any non-empty text but '-' names a database file (sqlite3 creates it).
+VALID |= {("compare", "--save", v) for v in ("nan", "(((", "1e-100000000")}
 
 
 def command_options():

@@ -41,7 +41,7 @@ def classify(
     vars_: Optional[str] = VarsOption,
     box: Optional[str] = typer.Option(None, "--box", metavar="BOX", help='Search box, one lo,hi pair per variable: "-10,10 -10,10" (default: the problem\'s box).'),
     method: str = typer.Option("auto", "--method", metavar="auto|exact|numeric", help="auto (exact for polynomial/rational formulas within the exact path's size limits, else numeric), exact or numeric."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help="Seconds for the whole command (default: no limit); at expiry what was found is printed, marked as cut short."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help="Seconds for the whole command (default and inf: no limit); at expiry what was found is printed, marked as cut short."),
     exact_budget: float = typer.Option(20.0, "--exact-budget", metavar="SECONDS", help="Seconds the exact path may run before the numeric path answers (a safety net; the path is chosen beforehand)."),
     starts: Optional[int] = typer.Option(None, "--starts", help="Number of Sobol starts of the numeric path (default 64·n, capped; at most 100,000)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the scrambled Sobol starts."),
@@ -58,6 +58,11 @@ def classify(
     started = process_started()
     _check_format(format)
     positive_finite(eig_tol, "--eig-tol")
+    positive_finite(exact_budget, "--exact-budget")  # every exact computation has a finite budget
+    if timeout is not None and not timeout > 0:
+        raise OptkitError(f"--timeout must be a number of seconds > 0 (inf: no limit), got {timeout}")
+    if timeout is not None and timeout == float("inf"):
+        timeout = None
     seed_value(seed)
     problem = _problem(fn, expr, vars_, n, param, problems)
     region = parse_box(box, problem.n) if box is not None else None

@@ -22,6 +22,32 @@ CSV_COLUMNS = ("problem", "n", "params", "expr", "method", "canonical", "start_i
                "reason")
 
 
+#: Text options that must not be empty when given (an empty --fn must not silently mean "the default").
+_TEXT_OPTIONS = {"methods": "--methods newton,tr-cg", "spec": "--spec sweep.toml", "fn": "--fn himmelblau",
+                 "tag": "--tag classic", "expr": "--expr 'x**2 - y**2'", "vars_": "--vars x,y", "x0": "--x0 0,0",
+                 "n": "--n 2,10", "save": "--save runs.db", "executor": "--executor local",
+                 "scheduler": "--scheduler tcp://127.0.0.1:8786"}
+
+#: Upper bounds of the whole-number and seconds options: past them the value is a typo, not a sweep.
+_LIMITS = {"starts": ("--starts", 100_000), "seed": ("--seed", 2**63 - 1), "jobs": ("--jobs", 1024),
+           "run_timeout": ("--run-timeout", 86_400.0)}
+
+
+def _check_values(kw: dict) -> None:
+    """Empty text and out-of-range sizes are one clear error, before anything runs."""
+    for key, example in _TEXT_OPTIONS.items():
+        value = kw.get(key)
+        if value is not None and not str(value).strip():
+            flag = example.split()[0]
+            raise OptkitError(f"{flag} is empty; give a value, e.g. {example}")
+    if kw.get("save") is not None and kw["save"].strip() == "-":
+        raise OptkitError("--save takes the path of an SQLite file; '-' (standard output) cannot hold a database")
+    for key, (flag, limit) in _LIMITS.items():
+        value = kw.get(key)
+        if value is not None and not value <= limit:
+            raise OptkitError(f"{flag} = {value} is too large; the limit is {limit:g}")
+
+
 def build_sweep(kw: dict):
     """Options (and ``--spec`` file) → (Sweep, cost); every bad value is one OptkitError."""
     from optkit.compare.problems import select_problems
@@ -31,6 +57,7 @@ def build_sweep(kw: dict):
     from optkit.cli.common import key_value_pairs
     from optkit.methods.specs import parse_specs
 
+    _check_values(kw)
     spec = {}
     if kw.get("spec"):
         from optkit.compare.specfile import load_spec_file

@@ -62,7 +62,7 @@ class Tolerances:
                 hint = f"; did you mean {close[0]}?" if close else ""
                 raise OptkitError(f"{where}: unknown tolerance {key!r}{hint} (allowed: {', '.join(allowed)})")
             if key == "solved_ftol":
-                spec = replace(COMMON["ftol"], name="solved_ftol", allowed="solved_ftol > 0", check=lambda v: v > 0)
+                spec = replace(COMMON["ftol"], name="solved_ftol", low=0, low_open=True)
             else:
                 spec = COMMON[key]
             try:

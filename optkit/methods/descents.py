@@ -140,6 +140,10 @@ class Newton:
                                  note=f"at a saddle (‖g‖₂ = {gnorm:.3g} ≤ gtol, λ_min = {lam[0]:.4g}): "
                                       "stepped along the most negative eigenvector")
         tau, p = shifted_newton(H, g)
+        if p is None or not np.all(np.isfinite(p)):
+            return Direction(None, status=Status.NON_FINITE_HESSIAN,
+                             detail=f"no finite shift τ makes H + τI positive definite (‖H‖_F = "
+                                    f"{float(np.linalg.norm(H)):.3g})")
         if tau == 0.0:
             return Direction(p, data={"modification": "none", "damping": 0.0, "curvature": float(p @ H @ p)})
         return Direction(p, note=f"H not positive definite: modified Newton, (H + τI)p = −g with τ = {tau:.3g} "
@@ -195,6 +199,8 @@ def trusted_solve(H: np.ndarray, b: np.ndarray) -> tuple[np.ndarray | None, floa
 def shifted_newton(H: np.ndarray, g: np.ndarray, beta: float | None = None) -> tuple[float, np.ndarray]:
     """N&W Algorithm 3.3 (Cholesky with added multiple of the identity): (H + τI)p = −g, H + τI ≻ 0.
 
+    Returns (τ, None) when τ overflows (H with entries near the float limit).
+
     τ = 0 when H itself factors (the plain Newton step); otherwise τ₀ = 0 if
     min Hᵢᵢ > 0 else β − min Hᵢᵢ, then τ ← max(2τ, β) until Cholesky succeeds.
     """
@@ -211,13 +217,15 @@ def shifted_newton(H: np.ndarray, g: np.ndarray, beta: float | None = None) -> t
     dmin = float(np.min(np.diag(H)))
     tau = 0.0 if dmin > 0 else beta - dmin
     for _ in range(200):
+        if not math.isfinite(tau):  # ‖H‖ near the float limit: no finite shift makes H + τI factorable
+            return tau, None
         try:
             factor = cho_factor(H + tau * np.eye(n))
         except np.linalg.LinAlgError:
             tau = max(2.0 * tau, beta)
             continue
         return tau, cho_solve(factor, -g)
-    return tau, -g  # unreachable for finite H: τ grows past ‖H‖
+    return tau, None  # unreachable for finite H: τ grows past ‖H‖
 
 
 class SaddleFreeNewton:

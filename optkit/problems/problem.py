@@ -156,6 +156,7 @@ class Problem:
     def hess(self, x) -> np.ndarray:
         if self._fns.hess is None:
             raise OptkitError(f"problem {self.name} provides no Hessian")
+        check_dense_hessian(self.n, self.name)  # refuse before allocating, naming the size and the limit
         self.counts.tick("hess")
         with np.errstate(all="ignore"):
             return np.asarray(self._fns.hess(np.asarray(x, dtype=float)), dtype=float)
