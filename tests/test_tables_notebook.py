@@ -33,6 +33,7 @@ def test_trace_arrays_and_frame(e2):
     arrays = e2.trace_arrays()
     assert arrays["x"].shape == (len(e2.trace), 2)
     np.testing.assert_allclose(arrays["x"][1], [17 / 15, 68 / 15])  # E2 by hand
+    pytest.importorskip("pandas", reason="pandas is optional for users (the test extra installs it for CI)")
     frame = e2.trace_frame()
     assert list(frame.columns[:3]) == ["x", "y", "f"] and frame.index.name == "k"
     assert frame.loc[1, "x"] == pytest.approx(17 / 15)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from typing import List, Optional
 
@@ -58,9 +59,10 @@ def classify(
     started = process_started()
     _check_format(format)
     positive_finite(eig_tol, "--eig-tol")
-    positive_finite(exact_budget, "--exact-budget")  # every exact computation has a finite budget
+    if not (exact_budget > 0 and math.isfinite(exact_budget)):  # every exact computation has a finite budget
+        raise OptkitError(f"--exact-budget must be a positive number of seconds (finite), got {exact_budget}")
     if timeout is not None and not timeout > 0:
-        raise OptkitError(f"--timeout must be a number of seconds > 0 (inf: no limit), got {timeout}")
+        raise OptkitError(f"--timeout must be a positive number of seconds (inf: no limit), got {timeout}")
     if timeout is not None and timeout == float("inf"):
         timeout = None
     seed_value(seed)

@@ -17,6 +17,10 @@ H = ∇²f(x), p the direction.
   subspace built from Hessian-vector products only.
 * :class:`MomentumGD` — heavy-ball (Polyak 1964) and Nesterov (1983) momentum,
   a complete step rule rather than a direction.
+
+Kept as one piece (a little over 400 lines): the Newton-family directions share the
+:class:`Direction` record and the helpers that decide when H can be trusted (the checked LU
+solve, the Cholesky shift, the negative-curvature test), which are read together.
 """
 
 from __future__ import annotations
