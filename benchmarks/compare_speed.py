@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 OPTKIT = [sys.executable, "-m", "optkit"]
-JOBS_SWEEP = ["--methods", "newton+armijo,tr-exact,tr-cg,sfn,scipy:BFGS", "--tag", "classic", "--starts", "2"]
+JOBS_SWEEP = ["--methods", "newton+armijo,tr-exact,tr-cg,sfn,scipy:BFGS", "--tag", "classic", "--starts", "10"]
 OVERHEAD_METHODS = "newton+armijo,tr-exact,tr-cg,sfn"
 
 

@@ -10,7 +10,7 @@ Library entry points (the CLI is a thin layer over these)::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from optkit.errors import OptkitError
 
