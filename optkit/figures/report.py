@@ -13,12 +13,12 @@ stationary points marked are those the problem file records.
 
 from __future__ import annotations
 
-import math
 import statistics
 from dataclasses import dataclass, field
 
 from optkit.compare.profiles import instance_key, performance_profile, profile_summary, run_cost
 from optkit.figures.profiles import Profiles, outcome_counts, profiles
+from optkit.run.results import fmt_number
 
 REPORT_RESOLUTION = 101  # grid points per axis of the page's landscapes (SVG size and drawing time)
 COUNT_COLUMNS = ("saddle", "maximum", "degenerate", "diverging", "not-converged", "failed", "timeout", "skipped")
@@ -48,6 +48,7 @@ class ReportPage:
     notes: list[str] = field(default_factory=list)
 
 
+
 def number(value) -> str:
     """Numbers as the tables print them: 4 significant digits, nan/inf as words, never cut."""
     if value is None or value == "":
@@ -56,14 +57,7 @@ def number(value) -> str:
         return value
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, int):
-        return str(value)
-    value = float(value)
-    if math.isnan(value):
-        return "nan"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return f"{value:.4g}"
+    return fmt_number(value, 4)
 
 
 def summary_table(runs: list[dict], cost: str = "evals") -> Table:

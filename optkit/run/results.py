@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 
 
-def fmt_number(value: Any) -> str:
-    """Three significant digits, as in every status message."""
+def fmt_number(value: Any, digits: int = 3) -> str:
+    """``digits`` significant digits (3 in every status message); nan/inf as words."""
     if value is None:
         return "—"
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
@@ -38,7 +38,7 @@ def fmt_number(value: Any) -> str:
         return "nan"
     if math.isinf(value):
         return "inf" if value > 0 else "-inf"
-    return f"{value:.3g}"
+    return f"{value:.{digits}g}"
 
 
 class Status(Enum):
