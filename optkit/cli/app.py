@@ -10,6 +10,7 @@ turned into one line by :func:`optkit.cli.common.one_line_errors`.
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from typing import Optional
@@ -19,6 +20,7 @@ from typer.core import TyperGroup
 
 from optkit.cli import classify, compare, plot, problems, report, run
 from optkit.cli.common import quiet_broken_pipe
+from optkit.run.deadline import workers_left_running
 
 
 def _is_click_error(exc: BaseException) -> bool:
@@ -51,6 +53,10 @@ class OneLineGroup(TyperGroup):
                 if not _is_click_error(exc):
                     raise
                 code = _usage_error(exc)
+        if workers_left_running():  # a run abandoned at its time limit: shutdown would wait for its BLAS call
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code or 0)
         sys.exit(code or 0)
 
 

@@ -166,3 +166,8 @@ class DefaultNames(Sequence):
 
     def __repr__(self) -> str:
         return f"DefaultNames({self.n})"
+
+
+def names_list(variables) -> list[str] | DefaultNames:
+    """A problem's variable names as a list; x1 … xn stay unbuilt until someone reads them."""
+    return variables if isinstance(variables, DefaultNames) else list(variables)

@@ -24,6 +24,7 @@ on the time limit (``timeout`` seconds: status TIMEOUT) and on Ctrl-C
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -33,8 +34,9 @@ import numpy as np
 
 from optkit.errors import OptkitError
 from optkit.methods.catalogue import COMMON, build
-from optkit.problems.callables import CallableProblem, DefaultNames, as_problem
+from optkit.problems.callables import CallableProblem, as_problem, names_list
 from optkit.run import diagnostics, stopping
+from optkit.run.deadline import Abandoned, run_with_deadline
 from optkit.run.results import Measure, Record, Result, Status, Step, converged_phrase
 from optkit.run.oracle import LazyRng, Oracle
 from optkit.run.trace import Trace
@@ -116,7 +118,7 @@ def minimize(problem: Any = None, method: str = "gd", x0=None, *, fun: Callable 
     want_eig = (problem.n <= eig_max_n) if eig is None else bool(eig)
     want_eig = want_eig and diagnostics.provides(problem, "hvp")
     run = _Run(problem, m, entry.name, x0, common, want_eig, callback, batch_size, rng, started, timeout)
-    result = run.loop()
+    result = run.run()
     result.options = {**values, **common, "seed": rng.seed}
     if exact:
         result.options["exact"] = True
@@ -188,6 +190,9 @@ class _Run:
         # mini-batches: stagnation is judged over an epoch (n_samples / batch_size steps), never on one batch
         self.epoch = 1 if batch_size is None else -(-problem.n_samples // batch_size)
         self.epoch_start = None
+        self.current = None  # (k, x, f, g) of the last recorded iterate: what an abandoned run reports
+        self.abandoned = False
+        self.lock = threading.Lock()  # record k and take the partial result atomically (deadline.py)
 
     def _evaluate(self, x, f=None, g=None):
         """f and ∇f at a new iterate, on the full data: the record and the stopping rules never see a batch."""
@@ -207,9 +212,37 @@ class _Run:
         gn = float(np.linalg.norm(g))
         record = Record(k, (x if full else x[:10]).tolist(), float(f), gn, xn, x_truncated=not full, exact=exact,
                         grad=np.asarray(g, dtype=float).tolist() if n <= VECTORS_MAX_N else None)
-        self.trace.append(record)
+        with self.lock:
+            if self.abandoned:
+                raise Abandoned
+            self.trace.append(record)
+            self.current = (k, x, f, g)
         self.history.add(k, f, gn, xn, x)
         return record
+
+    def run(self) -> Result:
+        """:meth:`loop`, held to the time limit even when one iteration overruns it (``run/deadline.py``);
+        exact step rules stay on this thread, as their budget's SIGALRM reaches the main thread only."""
+        if self.deadline is None or self.exact is not None:
+            return self.loop()
+        return run_with_deadline(self.loop, self.deadline, self._abandon)
+
+    def _abandon(self, reason: str) -> Result:
+        """The run as it stood after its last recorded iterate; the worker stops at its next record."""
+        with self.lock:
+            self.abandoned = True
+            current = self.current
+        what = "the time limit" if reason == "timeout" else "Ctrl-C"
+        if current is None:  # still evaluating f(x0), ∇f(x0): the start is all there is
+            k, x, f, g = 0, self.x0, _NAN, np.full(self.x0.size, _NAN)
+            self.trace.append(Record(0, self.x0.tolist(), _NAN, _NAN, float(np.linalg.norm(self.x0))))
+            self.notes.append(f"f and ∇f at x0 were still being evaluated at {what}")
+        else:
+            k, x, f, g = current
+            self.notes.append(f"iteration {k + 1} was still running at {what} and was abandoned")
+        if reason == "timeout":
+            return self._result(k, x, f, g, Status.TIMEOUT, time.perf_counter() - self.started, self.timeout, "")
+        return self._result(k, x, f, g, Status.INTERRUPTED, k, None, "")
 
     def _eigenvalues(self, record: Record, x: np.ndarray) -> None:
         """Hessian eigenvalues for the trace: from the method's own ∇²f at x when it evaluated one."""
@@ -377,11 +410,6 @@ class _Run:
             problem=self.problem.name, method=self.name, options={}, status=status, message=message,
             x=x.tolist(), f=float(f), grad_norm=gnorm, iterations=k, evaluations=self.oracle.used(),
             classification=cdict, trace=self.trace.records(), wall_time=0.0, measures=measures, n=x.size,
-            x0=self.x0.tolist(), variables=_names(self.problem.variables), notes=self.notes,
+            x0=self.x0.tolist(), variables=names_list(self.problem.variables), notes=self.notes,
             exact=self.exact.to_dict() if self.exact is not None else None, trace_thinning=self.trace.thinning(),
         )
-
-
-def _names(variables):
-    """A problem's variable names as a list; x1 … xn stay unbuilt until someone reads them."""
-    return variables if isinstance(variables, DefaultNames) else list(variables)

@@ -369,15 +369,13 @@ def _numeric(problem, box, n_starts, seed, eig_tol, deadline=None) -> ClassifyRe
         x = found.x
         h = hess(x)
         values = hessian_spectrum(h)[0]
-        # |λ| counts as zero up to the larger of eig_tol, how far the eigenvalues move over the point's
-        # uncertainty (absolute), and the error bound of how H was computed — not eig_tol·max|λ|, which
-        # swallowed Brown's eigenvalue 2 beside 2·10¹² (issue 9 §3)
+        # zero up to max(eig_tol, the eigenvalues' move over the point's uncertainty, H's error bound):
+        # eig_tol·max|λ| swallowed Brown's eigenvalue 2 beside 2·10¹² (issue 9 §3)
         floor = max(eig_tol, _eigen_spread(hess, x, found.uncertainty, values))
         if found.slow_convergence:  # linear convergence: the point is (nearly) degenerate
             floor = max(floor, 1e-6 * max(1.0, float(np.max(np.abs(values)))))
-        source = hessian_source(problem) if problem.has_hessian else "finite-differences"
-        c = classify_point(problem.grad(x), h, gtol=max(search.residual_tol, _gtol(problem, x, h)),
-                           eig_tol=floor, eigenvalues=values, source=source)
+        c = classify_point(problem.grad(x), h, gtol=max(search.residual_tol, _gtol(problem, x, h)), eig_tol=floor,
+                           eigenvalues=values, source=hessian_source(problem) if problem.has_hessian else "unknown")
         if found.slow_convergence:
             c.notes.append("Newton converged only linearly here (a sign of degeneracy)")
         if c.kind == "degenerate":
