@@ -39,13 +39,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from optkit.explain.worked import EXACT_TOL, MAX_DENOMINATOR, fraction_near
+from optkit.explain.small_fractions import EXACT_TOL, MAX_DENOMINATOR, fraction_near
 from optkit.methods.exact_steps import DIGIT_CAP, BudgetExpired, exact_text, time_budget
 
 MAX_N = 10  # beyond this many variables, sympy on the Hessian costs more than a worked solution is worth: decimals
 REL_TOL = 1e-9  # |exact − float| ≤ REL_TOL·max(1, |quantity|): rounding of a solve with cond(H) up to ~1e6
-PARAMETER_DENOMINATOR = 10**9  # α, Δ, δ are set as short fractions (1/1000·4⁻³, 0.5³), read back as such
-PARAMETER_TOL = 4e-16  # ... when the fraction is the float to a few ulps
+PARAMETER_DIGITS = 12  # a parameter's decimal or binary fraction of at most this many digits is read exactly
 
 #: where the float of an exact quantity lives in a worked step, when not under its own key
 FLOAT_PATHS = {"cauchy_tau": ("cauchy", "tau"), "cauchy_point": ("cauchy", "point"), "gHg": ("cauchy", "gHg"),
@@ -347,10 +346,27 @@ def _quadratic_spectrum(H) -> dict | None:
 
 
 def parameter(value):
-    """A run parameter (α, Δ, δ, β₁) recorded as a float, read back as the short fraction it was set to."""
-    if value is None or isinstance(value, bool):
+    """A run parameter (α, Δ, δ, β₁) recorded as a float, read back as the number it was set to, or None.
+
+    Parameters are set as short decimals (lr 0.001, δ·4⁻ʲ = 0.00025), fractions (the schedule's 1/(k+2)) or
+    halvings (Armijo's 2⁻ʲ, Δ/4): a float is read as such when its shortest decimal has at most
+    PARAMETER_DIGITS significant digits, when it is p/q with q ≤ 1000, or when it is exactly a binary fraction
+    of at most PARAMETER_DIGITS digits in all.  A line search's interpolated α (17 digits) is none of these
+    and stays a decimal: a fraction found for an arbitrary float would be a guess.
+    """
+    import sympy as sp
+
+    if value is None or isinstance(value, bool) or not np.isfinite(float(value)):
         return None
-    return fraction_of(value, PARAMETER_DENOMINATOR, PARAMETER_TOL)
+    value = float(value)
+    mantissa = repr(value).lower().split("e")[0].replace("-", "").replace(".", "").strip("0")
+    if len(mantissa) <= PARAMETER_DIGITS:
+        return sp.Rational(repr(value))
+    near = fraction_of(value, MAX_DENOMINATOR, EXACT_TOL)
+    if near is not None:
+        return near
+    binary = sp.Rational(value)  # the float's exact value
+    return binary if len(str(abs(binary.p))) + len(str(binary.q)) <= PARAMETER_DIGITS else None
 
 
 def _flatten(value):

@@ -20,23 +20,9 @@ newton (solve with H, H⁻¹ for n ≤ 4, Armijo test with its numbers), trust r
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 
-MAX_DENOMINATOR = 1000  # a float is shown as a fraction p/q with q ≤ this ...
-EXACT_TOL = 1e-12  # ... when it agrees with it to this relative tolerance
-
-
-def fraction_near(value: float, max_denominator: int = MAX_DENOMINATOR, tol: float = EXACT_TOL) -> Fraction | None:
-    """The fraction p/q (q ≤ max_denominator) that ``value`` is to ``tol`` (relative), or None."""
-    value = float(value)
-    if not np.isfinite(value):
-        return None
-    frac = Fraction(value).limit_denominator(max_denominator)
-    if abs(float(frac) - value) > tol * max(1.0, abs(value)):
-        return None
-    return frac
+from optkit.explain.small_fractions import fraction_near
 
 
 def exact_text(value: float) -> str | None:
