@@ -157,3 +157,13 @@ def test_exact_forms_are_never_broken_across_lines():
         assert all(len(line.rstrip()) <= width for line in text.splitlines())
         assert not any(line.rstrip().endswith(("1 -", "1 +")) for line in text.splitlines())
         assert "1 - sqrt(5)" in text
+
+
+def test_parameters_are_read_as_they_were_set_never_guessed():
+    R = sp.Rational
+    assert exact_forms.parameter(0.001 / 4**3) == R(1, 64000)  # SFN's δ after three ×¼ updates
+    assert exact_forms.parameter(0.5**20) == R(1, 2**20)  # Armijo after 20 halvings
+    assert exact_forms.parameter(1 / 3) == R(1, 3) and exact_forms.parameter(0.9) == R(9, 10)
+    # an interpolated line-search α: 16 significant digits, no small fraction; any p/q with q ≤ 10⁹ found for it
+    # would be a guess, so it stays a decimal
+    assert exact_forms.parameter(0.7234512345678912) is None
