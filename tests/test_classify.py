@@ -191,3 +191,13 @@ def test_non_smooth_problem_says_what_it_cannot_see():
     result = classify_stationary_points(get_problem("ackley"), box=[[-0.5, 0.5], [-0.5, 0.5]])
     assert any("not smooth" in note for note in result.notes)
     assert all(not np.allclose(p.x, 0) for p in result.points)  # the cone's tip is not a root of ∇f
+
+
+def test_numeric_path_keeps_a_small_eigenvalue_beside_a_huge_one():
+    """Brown badly scaled's minimum (10⁶, 2·10⁻⁶): by hand H = [[2 + 2y², 4xy − 4], [4xy − 4, 2 + 2x²]]
+    = [[2 + 8e-12, 4], [4, 2 + 2e12]], eigenvalues ≈ 2 and 2·10¹².  A zero threshold of eig_tol·max|λ|
+    (3·10⁴) called it degenerate; the threshold is now absolute plus the Hessian's error bound."""
+    result = classify_stationary_points(get_problem("brown-badly-scaled"), method="numeric")
+    (point,) = result.points
+    assert point.classification.kind == "minimum"
+    assert point.classification.eigenvalues[0] == pytest.approx(2.0, rel=1e-6)

@@ -1,4 +1,4 @@
-"""Lanczos with full reorthogonalisation (``descents.lanczos``) in isolation.
+"""Lanczos with full reorthogonalisation (``stationary.ritz.lanczos``) in isolation.
 
 On matrices whose spectrum is known by construction (H = QΛQᵀ with Λ chosen here
 and Q a seeded random orthogonal matrix): the rows of Q from Lanczos are
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from optkit.methods.descents import lanczos
+from optkit.stationary.ritz import lanczos
 
 
 def known_matrix(eigenvalues, seed=0):

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from optkit.run.results import Status, Step
+from optkit.stationary.ritz import lanczos
 
 _EPS = float(np.finfo(float).eps)
 
@@ -355,40 +356,6 @@ class SaddleFreeNewton:
         # (Ritz values for the Krylov variant: the model restricted to the Krylov space)
         data["curvature"] = float(theta @ c**2)
         return Direction(p, data=data)
-
-
-def lanczos(matvec, v0: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """k-step Lanczos with full reorthogonalisation: rows of Q orthonormal, T = QHQᵀ tridiagonal.
-
-    Stops early on breakdown (an invariant subspace: ‖w‖ ≤ 1e-10·scale), so
-    T may be smaller than k×k.  Returns (Q as an m×n array, T as m×m).
-    """
-    n = v0.size
-    k = min(k, n)
-    Q = np.empty((k, n))
-    alphas, betas = [], []
-    q = v0 / np.linalg.norm(v0)
-    scale = 0.0
-    m = 0
-    for j in range(k):
-        Q[j] = q
-        m = j + 1
-        w = np.asarray(matvec(q), dtype=float)
-        a = float(q @ w)
-        alphas.append(a)
-        w = w - a * q - (betas[-1] * Q[j - 1] if j > 0 else 0.0)
-        w -= (Q[:m] @ w) @ Q[:m]  # full reorthogonalisation (k is small; keeps T honest), row-major products
-        b = float(np.linalg.norm(w))
-        scale = max(scale, abs(a), b)
-        if j == k - 1 or not math.isfinite(b) or b <= 1e-10 * max(scale, 1e-300):
-            break
-        betas.append(b)
-        q = w / b
-    T = np.diag(alphas)
-    if m > 1:
-        off = np.array(betas[: m - 1])
-        T += np.diag(off, 1) + np.diag(off, -1)
-    return Q[:m], T
 
 
 class MomentumGD:

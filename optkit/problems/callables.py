@@ -17,6 +17,8 @@ against the O(ε/h) rounding error of a central difference (N&W §8.1, eq. 8.9):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from optkit.errors import OptkitError
@@ -54,8 +56,8 @@ class CallableProblem:
         return self._hess is not None or self.fd
 
     @property
-    def variables(self) -> tuple[str, ...]:
-        return tuple(f"x{i + 1}" for i in range(self.n))
+    def variables(self) -> "DefaultNames":
+        return DefaultNames(self.n)
 
     def provides(self, what: str) -> bool:
         if what == "grad":
@@ -140,3 +142,27 @@ def as_problem(problem, fun, jac, hess, hessp, finite_differences, x0):
         raise OptkitError("x0 is required with plain callables")
     n = np.asarray(x0, dtype=float).reshape(-1).size
     return CallableProblem(candidate, n, jac, hess, hessp, finite_differences)
+
+
+class DefaultNames(Sequence):
+    """The names x1, …, xn, made on demand: at n = 10⁵ building them all costs more than a whole
+    trust-region run's end-point diagnosis, and most results never print them."""
+
+    def __init__(self, n: int):
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [f"x{j + 1}" for j in range(*i.indices(self.n))]
+        if not -self.n <= i < self.n:
+            raise IndexError(i)
+        return f"x{i % self.n + 1}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and len(other) == self.n and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"DefaultNames({self.n})"

@@ -285,7 +285,7 @@ def summary_table(record: dict, width: int = 100):
     c = record.get("classification")
     if c:
         text = c["description"]
-        if c.get("eigenvalues"):
+        if c.get("eigenvalues") and c.get("spectrum", "all") == "all":  # extreme Ritz values: the note gives them
             text += "; eigenvalues of H: " + ", ".join(fmt(v, 6) for v in c["eigenvalues"][:10])
             if len(c["eigenvalues"]) > 10:
                 text += ", …"

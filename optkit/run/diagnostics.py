@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from optkit.errors import OptkitError
-from optkit.stationary.point import classify_point
+from optkit.stationary.point import DEFAULT_EIG_TOL, classify_point
+from optkit.stationary.ritz import RitzExtremes, classify_by_ritz, extreme_ritz_values
 
 #: Eigenvalues in the trace by default up to this n: a column of n numbers per row stays readable.
 EIG_MAX_N = 10
@@ -23,8 +24,6 @@ HVP_COLUMNS_MAX_N = 200
 DIFFERENCE_CLASSIFY_MAX_N = 100
 #: Gradient-flat test (Frye et al. 2021): g is "nearly in the null space of H" when ‖Hg‖₂ ≤ this·‖H‖₂·‖g‖₂.
 GRADIENT_FLAT_RATIO = 1e-3
-#: ARPACK settings for the extreme eigenvalues at large n: relative accuracy and iteration cap.
-LANCZOS_TOL, LANCZOS_MAXITER = 1e-6, 2000
 
 
 def provides(problem, what: str) -> bool:
@@ -82,11 +81,7 @@ def classify_end(problem, x: np.ndarray, g: np.ndarray, gtol: float):
     if provides(problem, "hvp") and x.size > DENSE_CLASSIFY_MAX_N:
         extremes = extreme_eigenvalues(problem, x)
         if extremes is not None:
-            cl = classify_point(g, None, gtol=gtol, eigenvalues=extremes)
-            cl.notes.append("only the extreme eigenvalues were computed (Lanczos on Hessian-vector products)")
-            if cl.kind == "saddle":
-                cl.index = None
-            return cl
+            return classify_by_ritz(g, extremes, gtol, DEFAULT_EIG_TOL)
     if provides(problem, "grad") and x.size <= DIFFERENCE_CLASSIFY_MAX_N:
         from optkit.stationary.point import difference_hessian
 
@@ -121,16 +116,14 @@ def gradient_flat(problem, x: np.ndarray, g: np.ndarray) -> str:
     return ""
 
 
-def extreme_eigenvalues(problem, x: np.ndarray) -> np.ndarray | None:
-    """Smallest and largest Hessian eigenvalue from Hessian-vector products (ARPACK Lanczos), uncounted."""
-    from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator, eigsh
+def extreme_eigenvalues(problem, x: np.ndarray) -> RitzExtremes | None:
+    """Extreme Ritz values of ∇²f(x) from at most ``RITZ_PRODUCTS`` Hessian-vector products, uncounted.
 
-    n = x.size
-    op = LinearOperator((n, n), matvec=lambda v: problem.hvp(x, np.ravel(v)), dtype=float)
+    Bounded Lanczos (``stationary.ritz``): O(n·k) memory and k products, where
+    ARPACK's restarted iteration cost more than the run it classified at n = 10⁵.
+    """
     with problem.counts.paused():
         try:
-            lo = eigsh(op, k=1, which="SA", return_eigenvectors=False, tol=LANCZOS_TOL, maxiter=LANCZOS_MAXITER)[0]
-            hi = eigsh(op, k=1, which="LA", return_eigenvectors=False, tol=LANCZOS_TOL, maxiter=LANCZOS_MAXITER)[0]
-        except (ArpackError, ArpackNoConvergence):
+            return extreme_ritz_values(lambda v: problem.hvp(x, v), x.size)
+        except OptkitError:
             return None
-    return np.array([lo, hi])

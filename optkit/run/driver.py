@@ -33,7 +33,7 @@ import numpy as np
 
 from optkit.errors import OptkitError
 from optkit.methods.catalogue import COMMON, build
-from optkit.problems.callables import CallableProblem, as_problem
+from optkit.problems.callables import CallableProblem, DefaultNames, as_problem
 from optkit.run import diagnostics, stopping
 from optkit.run.results import Measure, Record, Result, Status, Step, converged_phrase
 from optkit.run.oracle import LazyRng, Oracle
@@ -377,6 +377,11 @@ class _Run:
             problem=self.problem.name, method=self.name, options={}, status=status, message=message,
             x=x.tolist(), f=float(f), grad_norm=gnorm, iterations=k, evaluations=self.oracle.used(),
             classification=cdict, trace=self.trace.records(), wall_time=0.0, measures=measures, n=x.size,
-            x0=self.x0.tolist(), variables=list(self.problem.variables), notes=self.notes,
+            x0=self.x0.tolist(), variables=_names(self.problem.variables), notes=self.notes,
             exact=self.exact.to_dict() if self.exact is not None else None, trace_thinning=self.trace.thinning(),
         )
+
+
+def _names(variables):
+    """A problem's variable names as a list; x1 … xn stay unbuilt until someone reads them."""
+    return variables if isinstance(variables, DefaultNames) else list(variables)

@@ -81,9 +81,12 @@ def converged_phrase(classification: dict | None) -> str:
         return "converged to a stationary point"
     kind = classification.get("kind")
     if kind in ("minimum", "maximum"):
+        if classification.get("certified") is False:  # extreme eigenvalues only estimated (large n)
+            return f"converged to a probable local {kind} (not certified)"
         return f"converged to a local {kind}"
     if kind == "saddle":
-        return f"converged to a saddle point (index {classification.get('index')})"
+        index = classification.get("index")
+        return f"converged to a saddle point (index {'≥ 1' if index is None else index})"
     if kind == "degenerate":
         notes = classification.get("notes") or []
         if "no Hessian available" in notes:
@@ -241,7 +244,7 @@ class Result:
     measures: list[Measure] = field(default_factory=list)
     n: int = 0
     x0: list[float] = field(default_factory=list)
-    variables: list[str] = field(default_factory=list)
+    variables: list[str] = field(default_factory=list)  # or callables' DefaultNames (x1 … xn, built lazily)
     notes: list[str] = field(default_factory=list)
     exact: dict | None = None  # --exact: the last exact iterate (x, k), f there, where exactness was lost, notes
     trace_thinning: dict | None = None  # {kept, every} when a long trace was thinned (run/trace.py)

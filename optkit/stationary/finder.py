@@ -30,7 +30,8 @@ import numpy as np
 
 from optkit.stationary.exact_value import proven_zero
 from optkit.stationary.inertia import _apply_inertia, _exact_hessian, _exact_inertia
-from optkit.stationary.point import DEFAULT_EIG_TOL, Classification, classify_point, difference_hessian, hessian_spectrum
+from optkit.stationary.point import (DEFAULT_EIG_TOL, Classification, classify_point, difference_hessian,
+                                     hessian_source, hessian_spectrum)
 from optkit.errors import OptkitError
 
 METHODS = ("auto", "exact", "numeric")
@@ -368,12 +369,15 @@ def _numeric(problem, box, n_starts, seed, eig_tol, deadline=None) -> ClassifyRe
         x = found.x
         h = hess(x)
         values = hessian_spectrum(h)[0]
-        spread = _eigen_spread(hess, x, found.uncertainty, values)
-        widened = max(eig_tol, spread / max(1.0, float(np.max(np.abs(values)))))
-        if found.slow_convergence:
-            widened = max(widened, 1e-6)  # linear convergence: the point is (nearly) degenerate
+        # |λ| counts as zero up to the larger of eig_tol, how far the eigenvalues move over the point's
+        # uncertainty (absolute), and the error bound of how H was computed — not eig_tol·max|λ|, which
+        # swallowed Brown's eigenvalue 2 beside 2·10¹² (issue 9 §3)
+        floor = max(eig_tol, _eigen_spread(hess, x, found.uncertainty, values))
+        if found.slow_convergence:  # linear convergence: the point is (nearly) degenerate
+            floor = max(floor, 1e-6 * max(1.0, float(np.max(np.abs(values)))))
+        source = hessian_source(problem) if problem.has_hessian else "finite-differences"
         c = classify_point(problem.grad(x), h, gtol=max(search.residual_tol, _gtol(problem, x, h)),
-                           eig_tol=widened, eigenvalues=values)
+                           eig_tol=floor, eigenvalues=values, source=source)
         if found.slow_convergence:
             c.notes.append("Newton converged only linearly here (a sign of degeneracy)")
         if c.kind == "degenerate":

@@ -51,12 +51,18 @@ class Classification:
     n_zero: int = 0
     degenerate_behaviour: str | None = None  # minimum | maximum | saddle | undecided (set by a higher-order test)
     notes: list[str] = field(default_factory=list)
+    # False when the kind rests on estimated extreme eigenvalues (Ritz values at large n, ``stationary.ritz``):
+    # a minimum or maximum is then only probable; a saddle's negative curvature is still proven
+    certified: bool = True
+    spectrum: str = "all"  # "all" eigenvalues, or the "extreme" Ritz values θ_min, θ_max only
 
     @property
     def description(self) -> str:
         """Human phrase: 'saddle point (index 1)', 'degenerate — behaves as a minimum', ..."""
         if self.kind == "saddle":
-            return f"saddle point (index {self.index})"
+            return f"saddle point (index {'≥ 1' if self.index is None else self.index})"
+        if not self.certified and self.kind in ("minimum", "maximum"):
+            return f"probable local {self.kind} (not certified)"
         if self.kind == "degenerate":
             behaviour = self.degenerate_behaviour
             if behaviour in ("minimum", "maximum", "saddle"):
@@ -82,7 +88,8 @@ class Classification:
         return {"kind": self.kind, "index": self.index, "description": self.description,
                 "eigenvalues": self.eigenvalues, "grad_norm": self.grad_norm, "gtol": self.gtol,
                 "eig_threshold": self.eig_threshold, "n_zero_eigenvalues": self.n_zero,
-                "degenerate_behaviour": self.degenerate_behaviour, "notes": self.notes}
+                "degenerate_behaviour": self.degenerate_behaviour, "notes": self.notes,
+                "certified": self.certified, "spectrum": self.spectrum}
 
 
 def hessian_spectrum(hessian: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
