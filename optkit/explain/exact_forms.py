@@ -39,19 +39,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from optkit.explain.small_fractions import EXACT_TOL, MAX_DENOMINATOR, fraction_near
+from optkit.explain.small_fractions import EXACT_TOL, MAX_DENOMINATOR, fraction_near, parameter_fraction
 from optkit.methods.exact_steps import DIGIT_CAP, BudgetExpired, exact_text, time_budget
 
 MAX_N = 10  # beyond this many variables, sympy on the Hessian costs more than a worked solution is worth: decimals
 REL_TOL = 1e-9  # |exact − float| ≤ REL_TOL·max(1, |quantity|): rounding of a solve with cond(H) up to ~1e6
-PARAMETER_DIGITS = 12  # a parameter's decimal or binary fraction of at most this many digits is read exactly
 
 #: where the float of an exact quantity lives in a worked step, when not under its own key
 FLOAT_PATHS = {"cauchy_tau": ("cauchy", "tau"), "cauchy_point": ("cauchy", "point"), "gHg": ("cauchy", "gHg"),
                "model_gs": ("model", "gs"), "model_sHs": ("model", "sHs")}
 
 
-def fraction_of(value: float, max_denominator: int, tol: float):
+def fraction_of(value: float, max_denominator: int = MAX_DENOMINATOR, tol: float = EXACT_TOL):
     """The sympy Rational p/q (q ≤ max_denominator) equal to ``value`` to ``tol`` (relative), or None."""
     import sympy as sp
 
@@ -120,7 +119,7 @@ class ExactWorker:
         for texts in (trace_exact, self.x0_text if k == 0 else None):
             if texts:
                 candidates.append(lambda texts=texts: [parse_exact_number(t) for t in texts])
-        candidates.append(lambda: [fraction_of(v, MAX_DENOMINATOR, EXACT_TOL) for v in x])
+        candidates.append(lambda: [fraction_of(v) for v in x])
         for make in candidates:
             try:
                 X = make()
@@ -346,27 +345,11 @@ def _quadratic_spectrum(H) -> dict | None:
 
 
 def parameter(value):
-    """A run parameter (α, Δ, δ, β₁) recorded as a float, read back as the number it was set to, or None.
-
-    Parameters are set as short decimals (lr 0.001, δ·4⁻ʲ = 0.00025), fractions (the schedule's 1/(k+2)) or
-    halvings (Armijo's 2⁻ʲ, Δ/4): a float is read as such when its shortest decimal has at most
-    PARAMETER_DIGITS significant digits, when it is p/q with q ≤ 1000, or when it is exactly a binary fraction
-    of at most PARAMETER_DIGITS digits in all.  A line search's interpolated α (17 digits) is none of these
-    and stays a decimal: a fraction found for an arbitrary float would be a guess.
-    """
+    """A run parameter (α, Δ, δ, β₁) recorded as a float, as the sympy Rational it was set to, or None."""
     import sympy as sp
 
-    if value is None or isinstance(value, bool) or not np.isfinite(float(value)):
-        return None
-    value = float(value)
-    mantissa = repr(value).lower().split("e")[0].replace("-", "").replace(".", "").strip("0")
-    if len(mantissa) <= PARAMETER_DIGITS:
-        return sp.Rational(repr(value))
-    near = fraction_of(value, MAX_DENOMINATOR, EXACT_TOL)
-    if near is not None:
-        return near
-    binary = sp.Rational(value)  # the float's exact value
-    return binary if len(str(abs(binary.p))) + len(str(binary.q)) <= PARAMETER_DIGITS else None
+    frac = None if value is None or isinstance(value, bool) else parameter_fraction(value)
+    return None if frac is None else sp.Rational(frac.numerator, frac.denominator)
 
 
 def _flatten(value):
