@@ -117,3 +117,37 @@ def test_exact_does_not_import_the_driver():
     tree = ast.parse(inspect.getsource(exact_steps))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert "optkit.run.driver" not in imported  # the import cycle driver ↔ exact is gone
+
+
+def test_exact_f_is_carried_beside_the_exact_x():
+    # f = x² + xy + y² − x: ∇f = (2x + y − 1, x + 2y) = 0 at (2/3, −1/3),
+    # f = 4/9 − 2/9 + 1/9 − 2/3 = −1/3 (by hand)
+    args = ("newton", "--expr", "x**2 + x*y + y**2 - x", "--x0", "0,1/3", "--exact")
+    record = run_json(*args)
+    assert record["exact"]["x"] == ["2/3", "-1/3"] and record["exact"]["f"] == "-1/3"
+    table = run(*args).output
+    assert "Final f" in table and "-1/3 (exact; ≈ -0.333333333333)" in table
+
+
+def test_exact_f_of_e3_is_the_minimum_value():
+    # E3: gd with α_k = 1/(k+2) from (6, 6) stops at (8, 4), f = (8 − 6)² − 32 + 16 = −12 (course-exercises.md)
+    record = run_json("gd", "--fn", "gd-schedule", "--x0", "6,6", "--schedule", "1/(k+2)", "--exact")
+    assert record["exact"]["x"] == ["8", "4"] and record["exact"]["f"] == "-12"
+
+
+def test_exact_f_belongs_to_the_last_exact_iterate():
+    # E2 --exact: x₁ = (17/15, 68/15) exactly, then ∇f involves sin(17π/75) and the run goes on in floats;
+    # f(x₁) contains cos(17π/75), no closed form in radicals, so no exact f is claimed and Final f is the float
+    record = run_json("newton", "--fn", "course-2.2", "--x0", "0,0", "--exact")
+    assert record["exact"]["lost_at"] == 1 and "f" not in record["exact"]
+    # f = x² + y·cos(x) − x, gd with α = 1/2 from (0, 1/2): ∇f = (2x − y·sin x − 1, cos x) = (−1, 1), so
+    # x₁ = (1/2, 0) and f(x₁) = 1/4 − 1/2 = −1/4 exactly (by hand); ∇f(x₁) = (0, cos(1/2)) has no closed
+    # form, so the run goes on in floats and its final f is another iterate's: −1/4 is shown beside x₁,
+    # not as Final f
+    args = ("gd", "--expr", "x**2 + y*cos(x) - x", "--x0", "0,1/2", "--lr", "1/2", "--exact", "--max-iter", "3")
+    record = run_json(*args)
+    assert record["exact"]["lost_at"] == 1 and record["exact"]["x"] == ["1/2", "0"]
+    assert record["exact"]["f"] == "-1/4" and record["f"] != pytest.approx(-0.25)
+    table = run(*args).output
+    assert "Last exact x (k = 1)  (1/2, 0); f there = -1/4" in table
+    assert "Final f" in table and "(exact;" not in table

@@ -208,7 +208,8 @@ def run_command(**kw) -> None:
     if kw.get("explain"):
         from optkit.explain.worked import worked_solution
 
-        record["explain"] = worked_solution(problem, record, kw["explain"])
+        x0_text = split_vector(kw["x0"]) if kw["x0"] is not None else None  # the start as typed, read exactly
+        record["explain"] = worked_solution(problem, record, kw["explain"], exact_budget, x0_text)
     if fmt == "csv":
         from optkit.explain.worked import add_trace_vectors
 

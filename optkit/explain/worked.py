@@ -4,9 +4,12 @@ For each iteration k the quantities a student computes by hand are
 re-evaluated at the recorded iterate x_k — g(x_k), H(x_k), the direction, the
 step length and why it was chosen, x_{k+1} = x_k + α p_k, f(x_{k+1}), the
 predicted and the actual decrease — and returned as plain data (JSON-ready);
-``optkit.render.explain`` lays them out.  Numbers that are small fractions are
-also given exactly (``exact_text``: 17/15 for 1.1333…), so E2's Newton step
-reads as in the course without ``--exact``.
+``optkit.render.explain`` lays them out.  Exact forms (``step["exact"]``, by
+key): for a problem with a formula they are computed in sympy from an exactly
+known x_k (``optkit.explain.exact_forms``: 4/15, 3 − sqrt(5), sqrt(2)/8), so
+E2's Newton step reads as in the course without ``--exact``; for a problem
+written in Python, floats that are small fractions are shown as such
+(``exact_text``: 17/15 for 1.1333…).
 
 Re-evaluation is diagnostic: it is not counted in the run's evaluations.
 Methods: gd (schedule, line search; momentum is described by its recurrence),
@@ -17,21 +20,15 @@ newton (solve with H, H⁻¹ for n ≤ 4, Armijo test with its numbers), trust r
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 
-MAX_DENOMINATOR = 1000  # a float is shown as a fraction p/q with q ≤ this ...
-EXACT_TOL = 1e-12  # ... when it agrees with it to this relative tolerance
+from optkit.explain.small_fractions import fraction_near
 
 
 def exact_text(value: float) -> str | None:
     """'17/15' when ``value`` is a small fraction to rounding error; '3' for an integer; else None."""
-    value = float(value)
-    if not np.isfinite(value):
-        return None
-    frac = Fraction(value).limit_denominator(MAX_DENOMINATOR)
-    if abs(float(frac) - value) > EXACT_TOL * max(1.0, abs(value)):
+    frac = fraction_near(value)
+    if frac is None:
         return None
     return str(frac.numerator) if frac.denominator == 1 else f"{frac.numerator}/{frac.denominator}"
 
@@ -53,13 +50,23 @@ def _mat(m) -> list[list[float]]:
     return [_vec(row) for row in np.asarray(m, dtype=float)]
 
 
-def worked_solution(problem, record: dict, k_max: int) -> list[dict]:
-    """The first ``k_max`` iterations of the run ``record`` (``Result.to_dict()``) on ``problem``, worked out."""
+def worked_solution(problem, record: dict, k_max: int, budget: float | None = None,
+                    x0_text: list[str] | None = None) -> list[dict]:
+    """The first ``k_max`` iterations of the run ``record`` (``Result.to_dict()``) on ``problem``, worked out.
+
+    ``budget``: seconds of exact (sympy) work per iteration (``--exact-budget``); ``x0_text``: the start
+    as typed, read exactly (``optkit.explain.exact_forms``).
+    """
     trace = record["trace"]
     method = record["method"]
     options = record.get("options") or {}
     steps = []
     adam_state = None
+    worker = None
+    if getattr(problem, "closed_form", False) and problem.formula is not None:
+        from optkit.explain.exact_forms import ExactWorker
+
+        worker = ExactWorker(problem, budget, x0_text)
     for i in range(min(k_max, len(trace) - 1)):
         r, nxt = trace[i], trace[i + 1]
         x = np.asarray(r["x"], dtype=float)
@@ -81,7 +88,8 @@ def worked_solution(problem, record: dict, k_max: int) -> list[dict]:
             _sfn(step, problem, x, g, options)
         elif method == "adam":
             adam_state = _adam(step, g, options, adam_state)
-        step["exact"] = _exact_forms(step)
+        # a formula: exact forms computed in sympy; a Python problem: floats that are small fractions
+        step["exact"] = worker.forms(step, r.get("exact"), options) if worker is not None else _exact_forms(step)
         steps.append(step)
     return steps
 
@@ -167,6 +175,7 @@ def _trust_region(step: dict, problem, x, g, options: dict, nxt: dict) -> None:
     if H is not None:
         gHg = float(g @ H @ g)
         gnorm = float(np.linalg.norm(g))
+        step["grad_norm"] = gnorm  # ‖g‖ of the Cauchy point, shown (exactly when it is a surd: √2)
         delta = step.get("delta")
         if delta and gnorm > 0:  # the Cauchy point, N&W (4.11)–(4.12)
             tau = 1.0 if gHg <= 0 else min(1.0, gnorm**3 / (delta * gHg))
@@ -177,7 +186,8 @@ def _trust_region(step: dict, problem, x, g, options: dict, nxt: dict) -> None:
 def _sfn(step: dict, problem, x, g, options: dict) -> None:
     H = problem.hess(x)
     theta, V = np.linalg.eigh(0.5 * (H + H.T))
-    damping = float(options.get("damping", 0.0))
+    # the step's own δ (the adaptive rule changes it from step to step); the option's for older records
+    damping = float(step.get("damping", options.get("damping", 0.0)))
     step["hessian"] = _mat(H)
     step["eigenvalues"] = _vec(theta)
     step["eigenvectors"] = _mat(V.T)  # one eigenvector per row

@@ -12,7 +12,9 @@ rule keeps the exact iterate in its state (:class:`ExactState`) and hands the
 loop its float value, so the measures, the stopping rules and the counters are
 those of the floating-point run of the same method (the exact Hessian counts
 as the ∇²f evaluation the float step would have made).  The exact coordinates
-go to the trace (``Record.exact``).
+go to the trace (``Record.exact``); f at the last exact iterate, exactly where it
+has a closed form, goes to ``Result.exact["f"]`` (the summary shows it beside
+the exact x).
 
 Exactness is lost — said in a note on the trace, after which the same
 catalogue entry continues in floating point — when a value has no closed form
@@ -49,6 +51,7 @@ from optkit.run.results import Status, Step
 
 DIGIT_CAP = 40  # numerator + denominator digits beyond which a fraction is printed as a decimal
 MAX_EXACT_DIGITS = 20000  # beyond this, continuing exactly is pointless and slow: switch to floating point
+START_F_BUDGET = 1.0  # seconds for f(x_0) exactly before the run starts (the --exact-budget is per step)
 _LOG10_2 = math.log10(2)
 
 
@@ -124,6 +127,9 @@ class _BudgetExpired(Exception):
     pass
 
 
+BudgetExpired = _BudgetExpired  # the public name, for other sympy work under time_budget (the worked solution)
+
+
 @contextmanager
 def time_budget(seconds: float | None):
     """Interrupt the block after ``seconds`` (SIGALRM, main thread; module docstring) with _BudgetExpired."""
@@ -150,6 +156,7 @@ class ExactState:
     def __init__(self, start: list[str]):
         self.start = start
         self.x = start
+        self.f: str | None = None  # f at self.x, exactly (exact_text), once computed
         self.k = 0
         self.lost_at: int | None = None
         self.notes: list[str] = []
@@ -157,7 +164,10 @@ class ExactState:
         self.deadline: float | None = None  # the run's time limit, which also bounds each exact step
 
     def to_dict(self) -> dict:
-        return {"x": list(self.x), "k": self.k, "lost_at": self.lost_at, "notes": list(self.notes)}
+        out = {"x": list(self.x), "k": self.k, "lost_at": self.lost_at, "notes": list(self.notes)}
+        if self.f is not None:
+            out["f"] = self.f  # f at the same iterate as "x" (the last exact one)
+        return out
 
 
 class ExactRule:
@@ -194,6 +204,11 @@ class ExactRule:
         self.g = None  # exact ∇f at self.x, computed by the step that reached it
         self.pending = ""  # why the next step cannot be exact
         self.exact = ExactState([exact_text(v) for v in self.x])
+        try:  # f(x_0), for a run that ends where it starts; a nicety, so it may not delay the run past 1 s
+            with time_budget(min(self.budget or START_F_BUDGET, START_F_BUDGET)):
+                self.exact.f = self._exact_f()
+        except (ExactnessLost, _BudgetExpired):
+            pass  # the summary then shows f as the float it is
 
     def step(self, k, x, f, g, oracle) -> Step:
         if self.exact.lost_at is not None:
@@ -236,10 +251,20 @@ class ExactRule:
         return step
 
     def _prepare_next(self, k: int, budget: float | None) -> None:
-        """∇f at the new iterate x_k, exactly (for the next step, and to know whether it is exactly zero)."""
+        """f and ∇f at the new iterate x_k, exactly (∇f for the next step and to know whether it is exactly
+        zero; f for the summary, beside the exact x)."""
+        self.exact.f = None  # f of the previous iterate no longer belongs to self.x
         if max(_digits(v) for v in self.x) > MAX_EXACT_DIGITS:
             self.pending = f"exact fractions exceed {MAX_EXACT_DIGITS} digits"
             return
+        started = time.perf_counter()
+        try:  # f first: it may stay exact where ∇f does not, and it is cheap beside ∇f
+            with time_budget(max(budget, 1e-3) if budget is not None else None):
+                self.exact.f = self._exact_f()
+        except (ExactnessLost, _BudgetExpired):
+            pass  # the summary then shows f as the float it is
+        if budget is not None:
+            budget -= time.perf_counter() - started
         try:
             with time_budget(max(budget, 1e-3) if budget is not None else None):
                 g = self._exact_values(self.grad, "∇f", k)
@@ -281,6 +306,10 @@ class ExactRule:
         slope = float(sum(gi * pi for gi, pi in zip(g_k, p)))
         # Hp = −g, so the quadratic model's decrease −gᵀp − ½pᵀHp is −½gᵀp for the Newton step
         return x_new, {"alpha": 1.0, "trials": 0, "pred_linear": -slope, "pred_quadratic": -0.5 * slope}
+
+    def _exact_f(self) -> str:
+        """f at the exact iterate as exact_text ('-12', '3/32 - sqrt(2)/4'); ExactnessLost without a closed form."""
+        return exact_text(self._exact_values([self.expr], "f", self.exact.k)[0])
 
     def _exact_values(self, expressions, what: str, k: int) -> list:
         values = [_simplify(e.xreplace(dict(zip(self.symbols, self.x)))) for e in expressions]

@@ -22,10 +22,16 @@ def _num(step: dict, key: str, value=None, digits: int = DIGITS) -> str:
     return exact_text if exact_text == text else f"{exact_text} ≈ {text}"
 
 
-def _short(step: dict, key: str) -> str:
+def _short(step: dict, key: str, digits: int = DIGITS) -> str:
     """The exact form alone where there is one (inside a substitution), else the decimal."""
     exact = step.get("exact", {}).get(key)
-    return _shape(exact if exact is not None else step.get(key), DIGITS)
+    return _shape(exact if exact is not None else step.get(key), digits)
+
+
+def _operand(step: dict, key: str, digits: int = 6) -> str:
+    """_short, in parentheses when an exact form is a sum (3/32 − √2/4), so that a quotient reads right."""
+    text = _short(step, key, digits)
+    return f"({text})" if f"{GLUE}+{GLUE}" in text or f"{GLUE}-{GLUE}" in text else text
 
 
 def _shape(value, digits: int) -> str:
@@ -34,7 +40,7 @@ def _shape(value, digits: int) -> str:
             return "[" + ", ".join("[" + _shape(row, digits)[1:-1] + "]" for row in value) + "]"
         return "(" + ", ".join(_shape(v, digits) for v in value) + ")"
     if isinstance(value, str):
-        return value
+        return value.replace(" ", GLUE)  # an exact form is one number: never broken at its inner spaces
     return fmt(value, digits)
 
 
@@ -58,10 +64,10 @@ def _lines_for(step: dict) -> list[str]:
     elif m == "gd":
         out.append(_eq(f"p_{k}", f"−g_{k}", _num(step, "direction")))
     elif m == "sfn":
-        out.append(f"eigenvalues of H_{k}: {_shape(step['eigenvalues'], 6)}; eigenvectors (rows): "
+        out.append(f"eigenvalues of H_{k}: {_num(step, 'eigenvalues', digits=6)}; eigenvectors (rows): "
                    f"{_shape(step['eigenvectors'], 6)}")
         out.append(_eq(f"|H_{k}| + damping·I", f"V(|Λ| + {fmt(step.get('damping', 0))}·I)Vᵀ",
-                       _shape(step["abs_hessian"], 6)))
+                       _num(step, "abs_hessian", digits=6)))
         out.append(_eq(f"p_{k}", f"−(|H_{k}| + damping·I)⁻¹ g_{k}", _num(step, "direction")))
     elif m == "adam":
         t = step["t"]
@@ -91,6 +97,8 @@ def _lines_for(step: dict) -> list[str]:
     out.append(_decrease_line(step))
     if step.get("why"):
         out.append(step["why"])
+    if step.get("exact_note"):
+        out.append(step["exact_note"])
     if step.get("note"):
         out.append(f"note: {step['note']}")
     return out
@@ -123,8 +131,10 @@ def _trust_region_lines(step: dict) -> list[str]:
     out = [f"radius Δ_{k} = {fmt(step.get('delta'), 6)}; subproblem: {step.get('subproblem')}"]
     c = step.get("cauchy")
     if c:
-        out.append(f"Cauchy point: τ = {fmt(c['tau'], 6)} (gᵀHg = {fmt(c['gHg'], 6)}), "
-                   f"p_C = −τ Δ g/‖g‖ = {_shape(c['point'], 6)}")
+        out.append(f"Cauchy point: ‖g_{k}‖ = {_num(step, 'grad_norm', digits=6)}, "
+                   f"gᵀHg = {_num(step, 'gHg', c['gHg'], 6)}, "
+                   f"τ = min(1, ‖g‖³/(Δ gᵀHg)) = {_num(step, 'cauchy_tau', c['tau'], 6)}, "
+                   f"p_C = −τ Δ g/‖g‖ = {_num(step, 'cauchy_point', c['point'], 6)}")
     if step.get("lambda") is not None:
         out.append(f"λ = {fmt(step['lambda'], 6)}: (H + λI)s = −g" + (" with ‖s‖ = Δ" if step["lambda"] > 0 else
                                                                        ", the Newton step inside the region"))
@@ -148,8 +158,8 @@ def _trust_region_lines(step: dict) -> list[str]:
                 change = f"shrunk to {fmt(step['delta_next'], 6)} (ρ < ¼)"
             elif step["delta_next"] > step["delta"]:
                 change = f"grown to {fmt(step['delta_next'], 6)} (ρ > ¾ on the boundary)"
-        out.append(f"ρ = actual / predicted = {fmt(step.get('actual'), 6)} / {fmt(step.get('pred_quadratic'), 6)} "
-                   f"= {fmt(rho, 6)}: step {verdict}; radius {change}")
+        out.append(f"ρ = actual / predicted = {_operand(step, 'actual')} / {_operand(step, 'pred_quadratic')} "
+                   f"= {_num(step, 'rho', digits=6)}: step {verdict}; radius {change}")
     return out
 
 

@@ -277,7 +277,10 @@ def summary_table(record: dict, width: int = 100):
     exact = record.get("exact") or {}
     if exact.get("x"):
         label = "Final x (exact)" if exact.get("lost_at") is None else f"Last exact x (k = {exact.get('k')})"
-        rows.append((label, "(" + ", ".join(exact["x"]) + ")"))
+        text = "(" + ", ".join(exact["x"]) + ")"
+        if exact.get("lost_at") is not None and exact.get("f") is not None:
+            text += f"; f there = {exact['f']}"  # the run ended elsewhere: its final f is the float below
+        rows.append((label, text))
     rows += [("Final f", _final_f(record)), ("Final ‖g‖₂", fmt(record["grad_norm"], 4))]
     c = record.get("classification")
     if c:
@@ -303,7 +306,8 @@ def summary_table(record: dict, width: int = 100):
 
 def _final_f(record: dict) -> str:
     """f, and its exact value where the exact path proved it (0, not 7.9e-31)."""
-    exact_f = (record.get("exact") or {}).get("f")
+    exact = record.get("exact") or {}
+    exact_f = exact.get("f") if exact.get("lost_at") is None else None  # else f of an earlier iterate
     if exact_f is not None:
         return f"{exact_f} (exact; ≈ {fmt(record['f'], 12)})" if exact_f != fmt(record["f"], 12) else exact_f
     return fmt(record["f"], 12)

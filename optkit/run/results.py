@@ -246,7 +246,7 @@ class Result:
     x0: list[float] = field(default_factory=list)
     variables: list[str] = field(default_factory=list)  # or callables' DefaultNames (x1 … xn, built lazily)
     notes: list[str] = field(default_factory=list)
-    exact: dict | None = None  # --exact: the last exact iterate (x, k), where exactness was lost, notes
+    exact: dict | None = None  # --exact: the last exact iterate (x, k), f there, where exactness was lost, notes
     trace_thinning: dict | None = None  # {kept, every} when a long trace was thinned (run/trace.py)
     columns: list[str] = field(default_factory=list)  # the method's trace columns (Step.data keys), in order
 
