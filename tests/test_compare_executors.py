@@ -102,3 +102,19 @@ def test_workers_run_with_one_blas_thread():
         assert all(variables.get(name) == "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"))
     finally:
         worker.kill()
+
+
+@pytest.mark.slow  # a real scheduler and worker on loopback: ~2-4 s
+def test_a_run_hanging_inside_one_evaluation_times_out_on_dask_too(tmp_path):
+    """A Dask worker cannot be killed per run; the loop's own deadline (run/deadline.py) returns the run at its
+    limit while the evaluation still sleeps, so the sweep goes on (before: the task hung for the whole sleep)."""
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    (tmp_path / "trap.py").write_text(HANGS)
+    refs = select_problems(fn=["trap"], params={"mode": "1"}, problems_dirs=[str(tmp_path)])
+    sweep = Sweep(parse_specs("newton"), refs, starts=0, tolerances=Tolerances(), run_timeout=0.5, x0=(0.9, 0.0))
+    healthy = Sweep(parse_specs("newton"), select_problems(fn=["booth"]), starts=0).runs()
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp",
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        result = run_sweep(sweep.runs() + healthy, DaskExecutor(cluster.scheduler_address, batch_size=1))
+    assert [r["outcome"] for r in result.records] == ["timeout", "minimum"]
+    assert any("still being evaluated at the time limit" in n for n in result.records[0]["notes"])  # f(x0) blocks

@@ -14,8 +14,9 @@ imported optkit, with BLAS threads pinned to one (``OMP_NUM_THREADS`` and friend
 ``--jobs N`` uses N cores and no more.
 
 **Dask.**  The same runs go to a Dask distributed scheduler in batches (so that thousands of
-millisecond-long runs are not dominated by scheduling).  There the per-run time limit is the
-cooperative one only: a Dask worker cannot be killed per run.
+millisecond-long runs are not dominated by scheduling).  A Dask worker cannot be killed per
+run, so there the per-run time limit is the loop's own (``run/deadline.py``): a run whose step
+overruns it returns at the limit, while the abandoned step finishes on a thread of its own.
 """
 
 from __future__ import annotations

@@ -98,7 +98,8 @@ def _optkit(spec: RunSpec, problem) -> dict:
     return _finish(spec, problem, outcome=result.outcome, status=result.status.name.lower(), message=result.message,
                    x=result.x, f=result.f, grad_norm=result.grad_norm, converged=result.converged,
                    iterations=result.iterations, evaluations=result.evaluations, elapsed=result.wall_time,
-                   classification=result.classification, path=(path, result.trace_thinning), notes=list(result.notes))
+                   classification=result.classification, path=(path, result.trace_thinning), notes=list(result.notes),
+                   f_x0=result.trace[0].f)
 
 
 def _reference(spec: RunSpec, problem, name: str) -> dict:
@@ -118,11 +119,12 @@ def _reference(spec: RunSpec, problem, name: str) -> dict:
 
 
 def _finish(spec: RunSpec, problem, *, outcome, status, message, x, f, grad_norm, converged, iterations, evaluations,
-            elapsed, classification, path: tuple, notes) -> dict:
+            elapsed, classification, path: tuple, notes, f_x0: float | None = None) -> dict:
     from optkit.compare.solved import solved_verdict
 
     with np.errstate(all="ignore"):
-        f_x0 = float(problem.f(np.asarray(spec.x0, dtype=float)))
+        if f_x0 is None:  # only a minimum's verdict reads f(x0); a run cut short in f must not call f again
+            f_x0 = float(problem.f(np.asarray(spec.x0, dtype=float))) if outcome == "minimum" else math.nan
         verdict = solved_verdict(problem, outcome, x, f, f_x0, spec.tolerances.solved_ftol)
     kept, thinning = path
     return {**base_record(spec), "outcome": outcome, "solved": verdict["solved"], "solved_minimum": verdict["minimum"],
