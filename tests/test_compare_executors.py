@@ -118,3 +118,28 @@ def test_a_run_hanging_inside_one_evaluation_times_out_on_dask_too(tmp_path):
         result = run_sweep(sweep.runs() + healthy, DaskExecutor(cluster.scheduler_address, batch_size=1))
     assert [r["outcome"] for r in result.records] == ["timeout", "minimum"]
     assert any("still being evaluated at the time limit" in n for n in result.records[0]["notes"])  # f(x0) blocks
+
+
+@pytest.mark.slow  # starts worker processes and waits out a 3 s limit
+def test_compare_timeout_caps_the_whole_command_and_marks_what_finished(tmp_path):
+    """compare --timeout (the conventions: any command): at expiry the finished runs are shown, marked cut short;
+    the database says how the sweep ended.  3,024 runs cannot finish in 3 s on any machine this runs on."""
+    import json
+    import sqlite3
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    optkit_script = Path(sys.executable).with_name("optkit")
+    if not optkit_script.exists():
+        pytest.skip("the optkit script is not installed beside this Python")
+    db = tmp_path / "runs.db"
+    done = subprocess.run([str(optkit_script), "compare", "--tag", "classic", "--starts", "20", "--jobs", "1",
+                           "--timeout", "3", "--format", "json", "--save", str(db)],
+                          capture_output=True, text=True, timeout=60)  # a hang detector, not a speed test
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert record["cut_short"] is True and record["interrupted"] is False
+    assert len(record["runs"]) < record["planned"] == 3024
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT state FROM sweeps").fetchone()[0] == "timeout"

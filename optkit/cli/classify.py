@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-import time
 from typing import List, Optional
 
 import typer
 
 from optkit.cli.common import (
     ExprOption, FnOption, FormatOption, NOption, NoColorOption, ParamOption, ProblemsOption, VarsOption,
-    _check_format, _emit, _problem, _registry, _warn, one_line_errors, positive_finite, seed_value,
+    _check_format, _emit, _problem, _registry, _warn, one_line_errors, positive_finite, process_started, seed_value,
 )
 from optkit.errors import OptkitError
 
@@ -18,22 +17,6 @@ from optkit.errors import OptkitError
 def register(app: typer.Typer) -> None:
     """Add classify to ``app``."""
     app.command("classify")(one_line_errors(classify))
-
-
-def process_started() -> float:
-    """When this process started, on the ``time.monotonic()`` clock (Linux: /proc; else now).
-
-    ``--timeout`` caps the whole command, start-up and imports included."""
-    now = time.monotonic()
-    try:
-        import os
-
-        with open("/proc/self/stat") as stat, open("/proc/uptime") as uptime:
-            ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
-            age = float(uptime.read().split()[0]) - ticks / os.sysconf("SC_CLK_TCK")
-        return now - max(0.0, min(age, 60.0))
-    except (OSError, ValueError, IndexError):
-        return now
 
 
 def classify(

@@ -15,6 +15,7 @@ import io
 import math
 import os
 import sys
+import time
 from typing import List, Optional
 
 import typer
@@ -180,3 +181,17 @@ def _warn(messages) -> None:
         typer.echo(f"Warning: {message}", err=True)
 
 
+def process_started() -> float:
+    """When this process started, on the ``time.monotonic()`` clock (Linux: /proc; else now).
+
+    ``--timeout`` caps the whole command, start-up and imports included."""
+    now = time.monotonic()
+    try:
+        import os
+
+        with open("/proc/self/stat") as stat, open("/proc/uptime") as uptime:
+            ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
+            age = float(uptime.read().split()[0]) - ticks / os.sysconf("SC_CLK_TCK")
+        return now - max(0.0, min(age, 60.0))
+    except (OSError, ValueError, IndexError):
+        return now

@@ -144,6 +144,7 @@ def compare_command(**kw) -> None:
     if fmt not in FORMATS:
         raise OptkitError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
     sweep, cost = build_sweep(kw)
+    deadline = _deadline(kw.get("timeout"))
     try:
         specs = sweep.runs()
     except KeyboardInterrupt:
@@ -156,22 +157,43 @@ def compare_command(**kw) -> None:
         database = Database(kw["save"])
     executor = make_executor(kw)
     try:
-        result = run_sweep(specs, executor, database, sweep.to_dict(), _command_line(), Progress())
+        result = run_sweep(specs, executor, database, sweep.to_dict(), _command_line(), Progress(),
+                           deadline=deadline)
     finally:
         if database is not None:
             database.close()
     emit(result.records, cost, fmt, kw, RULE.format(tol=sweep.tolerances.solved_ftol),
          extra={"sweep": sweep.to_dict(), "planned": result.planned, "resumed": result.resumed,
-                "interrupted": result.interrupted, "executor": result.executor})
+                "interrupted": result.interrupted and not result.cut_short, "cut_short": result.cut_short,
+                "executor": result.executor})
     if kw.get("plot") and result.records:
         from optkit.cli.plot import write_profile_figure
 
         write_profile_figure(result.records, kw["plot"], cost)
+    if result.cut_short:
+        return  # emit marked it; what finished is the answer, as for classify --timeout
     if result.interrupted:
         typer.echo(f"Interrupted: {len(result.records)} of {result.planned} runs finished"
                    + (f" and are stored in {kw['save']}; rerun the same command to resume" if kw.get("save") else ""),
                    err=True)
         raise typer.Exit(130)
+
+
+#: Seconds kept back from --timeout for writing the tables after the sweep is cut short.
+OUTPUT_MARGIN = 0.5
+
+
+def _deadline(timeout: float | None) -> float | None:
+    """The sweep's deadline on the time.monotonic() clock: --timeout from the process's start, less the margin."""
+    import math
+
+    from optkit.cli.common import process_started
+
+    if timeout is None or timeout == math.inf:
+        return None
+    if not timeout > 0:  # NaN too
+        raise OptkitError(f"--timeout must be a positive number of seconds (inf: no limit), got {timeout}")
+    return process_started() + (timeout - OUTPUT_MARGIN if timeout > 2 * OUTPUT_MARGIN else timeout / 2)
 
 
 def _command_line() -> str:
@@ -200,7 +222,8 @@ def emit(records: list[dict], cost: str, fmt: str, kw: dict, solved_rule: str, e
 
     console = make_console(kw.get("no_color", False))
     if not records:
-        console.print("no runs to show")
+        console.print("no runs to show" + (" (cut short by the time limit before any run finished)"
+                                           if extra and extra.get("cut_short") else ""))
         return
     width = console.width
     tables = method_tables(summary, width, cost) + problem_tables(problem_matrix(records, cost), width)
@@ -212,6 +235,9 @@ def emit(records: list[dict], cost: str, fmt: str, kw: dict, solved_rule: str, e
         console.print(line, highlight=False)
     if extra and extra.get("resumed"):
         console.print(f"{extra['resumed']} of {extra['planned']} runs were already stored and not rerun")
+    if extra and extra.get("cut_short"):
+        console.print(f"cut short by the time limit (--timeout {kw['timeout']:g} s): {len(records)} of "
+                      f"{extra['planned']} runs finished; the tables show those", highlight=False)
 
 
 def _csv_row(r: dict) -> list:
@@ -256,6 +282,9 @@ def register(app: typer.Typer) -> None:
                                                   "f − f_local ≤ solved_ftol·max(1, |f(x0) − f*|) (default 1e-6)."),
         run_timeout: Optional[float] = typer.Option(None, "--run-timeout", help="Seconds per run before it is "
                                                     "stopped as timeout (default 10)."),
+        timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help="Seconds for the whole "
+                                                "command (default and inf: no limit); at expiry the runs that "
+                                                "finished are shown, marked as cut short."),
         cost: Optional[str] = typer.Option(None, "--cost", help="Cost of the profiles and tables: evals (default), "
                                            "iterations or time."),
         data_profile: bool = typer.Option(False, "--data-profile", help="Add Moré–Wild data profiles."),

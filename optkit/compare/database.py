@@ -7,7 +7,7 @@ Schema (version :data:`SCHEMA_VERSION`; documented in the README for ``sqlite3``
   without them is not ours and is refused; a newer schema is refused; neither is written to.
 * ``sweeps``: one row per ``optkit compare`` invocation: its definition (JSON), command line,
   environment (optkit, numpy, scipy, Python versions; machine), start and end times and how it
-  ended (running, finished, interrupted).
+  ended (running, finished, interrupted, timeout, failed).
 * ``runs``: one row per run: the identity (problem, n, params, expr, method, canonical,
   tolerances, start_index, seed, x0), the measures, the outcome and classification, the path
   (JSON list of iterates, thinned as the conventions say) and the environment; ``key`` is the

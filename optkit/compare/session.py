@@ -4,13 +4,19 @@
 database included), whatever order the executor finished them in, so ``--jobs 1``,
 ``--jobs N`` and Dask give the same records.  Ctrl-C stops the executor at once; the runs
 that finished are kept (each was stored in its own transaction) and returned with
-``interrupted = True``.
+``interrupted = True``.  A whole-command time limit (``deadline``, ``compare --timeout``) does
+the same at the deadline, with ``cut_short = True``: a SIGALRM in the main thread breaks the
+wait for the next record, whichever executor is waiting.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 
@@ -20,6 +26,7 @@ class SweepResult:
     planned: int
     resumed: int = 0
     interrupted: bool = False
+    cut_short: bool = False  # stopped by the whole command's time limit
     executor: str = ""
     sweep_id: int | None = None
     counts: Counter = field(default_factory=Counter)
@@ -56,8 +63,32 @@ class Progress:
             self.bar = None
 
 
+class TimeLimitReached(Exception):
+    """The whole command's deadline passed while the sweep was waiting for runs."""
+
+
+@contextmanager
+def time_limit(deadline: float | None):
+    """Raise :class:`TimeLimitReached` at ``deadline`` (``time.monotonic()``) in the main thread; elsewhere, or
+    without a deadline, nothing (the executors' own waits have no other way to be cut short)."""
+    if deadline is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise TimeLimitReached
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(0.001, deadline - time.monotonic()))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def run_sweep(specs: list, executor, database=None, definition: dict | None = None, command: str = "",
-              progress: Progress | None = None) -> SweepResult:
+              progress: Progress | None = None, deadline: float | None = None) -> SweepResult:
     """Execute ``specs`` (skipping those stored in ``database``) and collect the records in spec order."""
     progress = progress or Progress(False)
     records: list = [None] * len(specs)
@@ -75,13 +106,17 @@ def run_sweep(specs: list, executor, database=None, definition: dict | None = No
     progress.start(len(specs), result.resumed)
     tolerances = specs[0].tolerances.to_dict() if specs else {}
     try:
-        for index, record in executor.map(todo):
-            if database is not None:
-                database.save(record, sweep_id, tolerances)
-            records[index] = record
-            progress.advance(record["outcome"])
+        with time_limit(deadline):
+            for index, record in executor.map(todo):
+                if database is not None:
+                    database.save(record, sweep_id, tolerances)
+                records[index] = record
+                progress.advance(record["outcome"])
     except KeyboardInterrupt:
         result.interrupted = True
+        executor.terminate()
+    except TimeLimitReached:
+        result.interrupted = result.cut_short = True
         executor.terminate()
     except BaseException:
         if database is not None:  # the stored runs stay; the sweep says it did not finish
@@ -93,6 +128,7 @@ def run_sweep(specs: list, executor, database=None, definition: dict | None = No
             executor.close()
     result.records = [r for r in records if r is not None]
     if database is not None:
-        database.end_sweep(sweep_id, "interrupted" if result.interrupted else "finished",
+        database.end_sweep(sweep_id, "timeout" if result.cut_short else "interrupted" if result.interrupted
+                           else "finished",
                            len(result.records) - result.resumed)
     return result
