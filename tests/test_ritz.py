@@ -120,3 +120,21 @@ def test_a_saddle_at_large_n_is_reported_as_a_saddle():
     c = r.classification
     assert c["kind"] == "saddle" and c["index"] is None and c["spectrum"] == "extreme"
     assert r.outcome == "saddle" and not r.success
+
+
+def test_eval_beyond_2000_variables_estimates_the_extremes_instead_of_an_o_n3_spectrum():
+    """Before: eval --fn quadratic --n 4000 ran past 20 s (a full eigendecomposition); now ≤ 20 products."""
+    from optkit.stationary.point import evaluate_at
+
+    p = optkit.get_problem("quadratic", n=5000)
+    at_min = evaluate_at(p, np.zeros(5000)).to_dict()
+    assert at_min["hessian"] is None and at_min["eigenvectors"] is None and len(at_min["eigenvalues"]) == 2
+    c = at_min["classification"]
+    assert c["kind"] == "minimum" and c["spectrum"] == "extreme" and c["certified"] is False
+    assert 1.0 <= at_min["eigenvalues"][0] <= at_min["eigenvalues"][1] <= 10.0 + 1e-9  # inside [1, cond]
+
+    st = optkit.get_problem("styblinski-tang", n=3000)
+    roots = np.sort(np.roots([4.0, 0.0, -32.0, 5.0]).real)  # stationary points of the 1-D term (numpy.roots)
+    x = np.full(3000, roots[2])
+    x[0] = roots[1]
+    assert evaluate_at(st, x).classification.kind == "saddle"

@@ -114,7 +114,9 @@ def evaluation_tables(record: dict, width: int = 100) -> list:
     elif hessian is not None:
         tables.append(lines(f"Hessian ∇²f: {n} × {n}, not printed (more than {BIG_MATRIX_N} variables); "
                             "-f json has every entry", width))
-    if record["eigenvalues"] is not None:
+    if record["eigenvalues"] is not None and c.get("spectrum") == "extreme":
+        pass  # only λ_min and λ_max were estimated (large n): the classification's note gives them with their accuracy
+    elif record["eigenvalues"] is not None:
         threshold = c["eig_threshold"]
         values = record["eigenvalues"]
         sign = ["0" if abs(v) <= threshold else ("+" if v > 0 else "−") for v in values]

@@ -216,9 +216,11 @@ def evaluate_at(problem, x, *, gtol: float = DEFAULT_GTOL, eig_tol: float = DEFA
     """
     from optkit.problems.problem import check_dense_hessian
 
+    x = np.asarray(x, dtype=float)
+    if problem.n > DENSE_EIGEN_MAX_N and _provides_hvp(problem):
+        return _evaluate_large(problem, x, gtol, eig_tol)
     if problem.has_hessian:
         check_dense_hessian(problem.n, problem.name)
-    x = np.asarray(x, dtype=float)
     f, g = problem.f(x), problem.grad(x)
     h = problem.hess(x) if problem.has_hessian else None
     values, vectors = hessian_spectrum(h) if h is not None and np.all(np.isfinite(h)) else (None, None)
@@ -231,6 +233,33 @@ def evaluate_at(problem, x, *, gtol: float = DEFAULT_GTOL, eig_tol: float = DEFA
         classification.notes.append("eigenvalue signs certified: exact Hessian at x (sympy) with 60-digit "
                                     "eigenvalues (mpmath)")
     return PointEvaluation(problem.name, x, f, g, h, values, vectors, classification, eig_tol, source)
+
+
+#: Beyond this n the spectrum is not computed (eigh is O(n³): about a second at 2,000, minutes at 10,000) but
+#: estimated at both ends from Hessian-vector products, as ``run`` does at its end point (``stationary.ritz``).
+DENSE_EIGEN_MAX_N = 2000
+
+
+def _provides_hvp(problem) -> bool:
+    return problem.provides("hvp") if hasattr(problem, "provides") else bool(getattr(problem, "has_hessian", False))
+
+
+def _evaluate_large(problem, x: np.ndarray, gtol: float, eig_tol: float) -> PointEvaluation:
+    """f, ∇f and the extreme Ritz values of ∇²f (≤ 20 Hessian-vector products); H itself is not formed."""
+    from optkit.stationary.ritz import classify_by_ritz, extreme_ritz_values
+
+    f, g = problem.f(x), problem.grad(x)
+    extremes = extreme_ritz_values(lambda v: problem.hvp(x, v), x.size)
+    if extremes is None:
+        classification = classify_point(g, None, gtol=gtol, eig_tol=eig_tol)
+        values = None
+    else:
+        classification = classify_by_ritz(g, extremes, gtol, eig_tol)
+        values = np.array([extremes.smallest, extremes.largest])
+    classification.notes.append(f"n = {x.size} > {DENSE_EIGEN_MAX_N}: the Hessian was not formed and its spectrum "
+                                "not computed (O(n³)); only its extreme eigenvalues were estimated")
+    return PointEvaluation(problem.name, x, f, g, None, values, None, classification, eig_tol,
+                           hessian_source(problem))
 
 
 def _undecided(values: np.ndarray, eig_tol: float) -> bool:
