@@ -125,3 +125,23 @@ def test_the_readme_figures_python_block_runs(tmp_path, monkeypatch):
     record = namespace["record"]
     assert [(m.x, m.y, m.kind) for m in record.points] == [(0.0, 0.0, "saddle")]  # x² − y²: by hand
     assert (tmp_path / "e10.svg").exists()
+
+
+@pytest.mark.slow  # a real process that waits out part of its time limit
+def test_plot_timeout_draws_the_runs_as_far_as_they_got(tmp_path):
+    """plot --timeout (the conventions: any command): a run that cannot finish is drawn as far as it got,
+    methods not reached are named, and the command ends near its limit (60 s is only a hang detector)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("optkit")
+    if not script.exists():
+        pytest.skip("the optkit script is not installed beside this Python")
+    figure = tmp_path / "cut.png"
+    done = subprocess.run([str(script), "plot", "--fn", "rosenbrock", "-m", "gd:lr=1e-6,newton", "--max-iter",
+                           "100000000", "--timeout", "6", "-o", str(figure)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "cut short by the time limit (--timeout 6 s): gd:lr=1e-6 stopped at iteration" in done.stdout
+    assert figure.stat().st_size > 0

@@ -195,3 +195,17 @@ def process_started() -> float:
         return now - max(0.0, min(age, 60.0))
     except (OSError, ValueError, IndexError):
         return now
+
+
+#: Seconds kept back from a whole-command --timeout for writing what the command has.
+OUTPUT_MARGIN = 0.5
+
+
+def command_deadline(timeout: float | None, keep: float = OUTPUT_MARGIN) -> float | None:
+    """A whole-command --timeout as a deadline on the time.monotonic() clock, counted from the process's start
+    and less ``keep`` seconds for output (at most half the limit); None for no limit (absent or inf)."""
+    if timeout is None or timeout == math.inf:
+        return None
+    if not timeout > 0:  # NaN too
+        raise OptkitError(f"--timeout must be a positive number of seconds (inf: no limit), got {timeout}")
+    return process_started() + max(timeout - keep, timeout / 2)

@@ -137,6 +137,7 @@ def make_executor(kw: dict):
 
 
 def compare_command(**kw) -> None:
+    from optkit.cli.common import command_deadline
     from optkit.compare.session import Progress, run_sweep
     from optkit.compare.solved import RULE
 
@@ -144,7 +145,7 @@ def compare_command(**kw) -> None:
     if fmt not in FORMATS:
         raise OptkitError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
     sweep, cost = build_sweep(kw)
-    deadline = _deadline(kw.get("timeout"))
+    deadline = command_deadline(kw.get("timeout"))
     try:
         specs = sweep.runs()
     except KeyboardInterrupt:
@@ -177,23 +178,6 @@ def compare_command(**kw) -> None:
                    + (f" and are stored in {kw['save']}; rerun the same command to resume" if kw.get("save") else ""),
                    err=True)
         raise typer.Exit(130)
-
-
-#: Seconds kept back from --timeout for writing the tables after the sweep is cut short.
-OUTPUT_MARGIN = 0.5
-
-
-def _deadline(timeout: float | None) -> float | None:
-    """The sweep's deadline on the time.monotonic() clock: --timeout from the process's start, less the margin."""
-    import math
-
-    from optkit.cli.common import process_started
-
-    if timeout is None or timeout == math.inf:
-        return None
-    if not timeout > 0:  # NaN too
-        raise OptkitError(f"--timeout must be a positive number of seconds (inf: no limit), got {timeout}")
-    return process_started() + (timeout - OUTPUT_MARGIN if timeout > 2 * OUTPUT_MARGIN else timeout / 2)
 
 
 def _command_line() -> str:
