@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 import optkit
 from optkit.run.driver import minimize
 from optkit.run.results import outcome_of, Status
-from optkit.stationary.ritz import RITZ_PRODUCTS, classify_by_ritz, extreme_ritz_values
+from optkit.stationary.point import classify_by_ritz
+from optkit.stationary.ritz import RITZ_PRODUCTS, extreme_ritz_values
 
 
 def counting(matvec):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from optkit.errors import OptkitError
-from optkit.stationary.point import DEFAULT_EIG_TOL, classify_point
-from optkit.stationary.ritz import RitzExtremes, classify_by_ritz, extreme_ritz_values
+from optkit.stationary.point import DEFAULT_EIG_TOL, classify_by_ritz, classify_point
+from optkit.stationary.ritz import RitzExtremes, extreme_ritz_values
 
 #: Eigenvalues in the trace by default up to this n: a column of n numbers per row stays readable.
 EIG_MAX_N = 10

@@ -246,7 +246,7 @@ def _provides_hvp(problem) -> bool:
 
 def _evaluate_large(problem, x: np.ndarray, gtol: float, eig_tol: float) -> PointEvaluation:
     """f, ∇f and the extreme Ritz values of ∇²f (≤ 20 Hessian-vector products); H itself is not formed."""
-    from optkit.stationary.ritz import classify_by_ritz, extreme_ritz_values
+    from optkit.stationary.ritz import extreme_ritz_values
 
     f, g = problem.f(x), problem.grad(x)
     extremes = extreme_ritz_values(lambda v: problem.hvp(x, v), x.size)
@@ -260,6 +260,39 @@ def _evaluate_large(problem, x: np.ndarray, gtol: float, eig_tol: float) -> Poin
                                 "not computed (O(n³)); only its extreme eigenvalues were estimated")
     return PointEvaluation(problem.name, x, f, g, None, values, None, classification, eig_tol,
                            hessian_source(problem))
+
+
+def classify_by_ritz(grad: np.ndarray, extremes, gtol: float, eig_tol: float) -> Classification:
+    """Classification from the extreme Ritz values (``stationary.ritz.RitzExtremes``): what they prove, and
+    what they only suggest.
+
+    θ₁ < 0 < θ_k proves a saddle (both are Rayleigh quotients; its index is
+    unknown, ≥ 1).  θ₁ > 0 suggests a minimum (θ_k < 0 a maximum) that is not
+    certified, and the note gives the figures.  |θ| ≤ max(eig_tol, eig_tol·max|θ|)
+    counts as zero (the relative rule of ``point.zero_threshold``).
+    """
+    theta = np.array([extremes.smallest, extremes.largest])
+    cl = classify_point(grad, None, gtol=gtol, eig_tol=eig_tol, eigenvalues=theta)
+    cl.spectrum = "extreme"
+    threshold = zero_threshold(theta, eig_tol)
+    figures = extremes.describe()
+    if cl.kind == "saddle":
+        cl.index = None
+        cl.notes.append(f"saddle: a direction of negative curvature was found — {figures}; the index is not known")
+    elif cl.kind in ("minimum", "maximum") and extremes.exhausted:
+        # a random start has a component along every eigenvector (with probability 1), so an invariant
+        # Krylov space holds them all: the whole spectrum is known
+        cl.notes.append(f"{cl.kind}: {figures}")
+    elif cl.kind in ("minimum", "maximum"):
+        cl.certified = False
+        cl.index = None
+        cl.notes.append(f"probable {cl.kind}: {figures}; not certified — an eigenvalue whose eigenvector the "
+                        "Krylov space missed could have the other sign")
+    elif cl.kind == "degenerate":
+        cl.notes.append(f"degenerate: an extreme Ritz value is within {threshold:.1e} of zero — {figures}")
+    else:
+        cl.notes.append(f"only the extreme eigenvalues were estimated: {figures}")
+    return cl
 
 
 def _undecided(values: np.ndarray, eig_tol: float) -> bool:

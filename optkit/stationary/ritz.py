@@ -37,8 +37,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optkit.stationary.point import classify_point, zero_threshold
-
 #: Hessian-vector products at most: well-separated extreme eigenvalues settle in far fewer (Kaniel–Paige
 #: bounds); a dense spectrum does not settle in any small number, and the note then says "probable".
 RITZ_PRODUCTS = 20
@@ -173,35 +171,3 @@ def extreme_ritz_values(matvec, n: int, products: int = RITZ_PRODUCTS, rtol: flo
         if max(extremes.residual_smallest, extremes.residual_largest) <= rtol * big:
             break
     return extremes
-
-
-def classify_by_ritz(grad: np.ndarray, extremes: RitzExtremes, gtol: float, eig_tol: float):
-    """Classification from the extreme Ritz values: what they prove, and what they only suggest.
-
-    θ₁ < 0 < θ_k proves a saddle (both are Rayleigh quotients; its index is
-    unknown, ≥ 1).  θ₁ > 0 suggests a minimum (θ_k < 0 a maximum) that is not
-    certified, and the note gives the figures.  |θ| ≤ max(eig_tol, eig_tol·max|θ|)
-    counts as zero (the relative rule of ``point.zero_threshold``).
-    """
-    theta = np.array([extremes.smallest, extremes.largest])
-    cl = classify_point(grad, None, gtol=gtol, eig_tol=eig_tol, eigenvalues=theta)
-    cl.spectrum = "extreme"
-    threshold = zero_threshold(theta, eig_tol)
-    figures = extremes.describe()
-    if cl.kind == "saddle":
-        cl.index = None
-        cl.notes.append(f"saddle: a direction of negative curvature was found — {figures}; the index is not known")
-    elif cl.kind in ("minimum", "maximum") and extremes.exhausted:
-        # a random start has a component along every eigenvector (with probability 1), so an invariant
-        # Krylov space holds them all: the whole spectrum is known
-        cl.notes.append(f"{cl.kind}: {figures}")
-    elif cl.kind in ("minimum", "maximum"):
-        cl.certified = False
-        cl.index = None
-        cl.notes.append(f"probable {cl.kind}: {figures}; not certified — an eigenvalue whose eigenvector the "
-                        "Krylov space missed could have the other sign")
-    elif cl.kind == "degenerate":
-        cl.notes.append(f"degenerate: an extreme Ritz value is within {threshold:.1e} of zero — {figures}")
-    else:
-        cl.notes.append(f"only the extreme eigenvalues were estimated: {figures}")
-    return cl
