@@ -15,11 +15,15 @@ handled the same way.
 A process that leaves such a worker behind should end with ``os._exit``
 once its output is flushed (the CLI does, :func:`workers_left_running`):
 interpreter shutdown otherwise waits for the worker's BLAS call to return,
-which measured up to minutes at n = 3,000.
+which measured up to minutes at n = 3,000, and tearing the interpreter down
+under a BLAS call still running crashed it (a segfault in OpenBLAS).  For
+library users an exit handler therefore waits for abandoned workers, which
+stop at their next record: a late exit, never a crash.
 """
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 
@@ -33,6 +37,12 @@ _left_running: list[threading.Thread] = []
 def workers_left_running() -> bool:
     """Whether an abandoned loop is still computing on its worker thread."""
     return any(t.is_alive() for t in _left_running)
+
+
+@atexit.register
+def _wait_for_abandoned_workers() -> None:
+    for thread in _left_running:
+        thread.join()
 
 
 class Abandoned(Exception):
