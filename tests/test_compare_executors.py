@@ -109,7 +109,9 @@ def test_a_run_hanging_inside_one_evaluation_times_out_on_dask_too(tmp_path):
     """A Dask worker cannot be killed per run; the loop's own deadline (run/deadline.py) returns the run at its
     limit while the evaluation still sleeps, so the sweep goes on (before: the task hung for the whole sleep)."""
     distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
-    (tmp_path / "trap.py").write_text(HANGS)
+    # a 5 s sleep, not 60: the abandoned evaluation finishes in this process (an in-process cluster), and the
+    # session's exit would wait for it
+    (tmp_path / "trap.py").write_text(HANGS.replace("time.sleep(60)", "time.sleep(5)"))
     refs = select_problems(fn=["trap"], params={"mode": "1"}, problems_dirs=[str(tmp_path)])
     sweep = Sweep(parse_specs("newton"), refs, starts=0, tolerances=Tolerances(), run_timeout=0.5, x0=(0.9, 0.0))
     healthy = Sweep(parse_specs("newton"), select_problems(fn=["booth"]), starts=0).runs()

@@ -123,3 +123,24 @@ def test_a_start_whose_evaluation_overruns_the_limit_reports_the_start():
         release.set()
     assert r.status.name == "TIMEOUT" and r.iterations == 0 and r.x == [1.0, 2.0]
     assert any("at x0 were still being evaluated" in n for n in r.notes)
+
+
+def test_an_in_process_command_never_ends_its_caller_when_a_worker_is_left():
+    """Only the optkit script's own process may end with os._exit: Typer's test runner (and a notebook) call the
+    app in-process, and an os._exit there once ended the whole test session with exit code 0 half-way."""
+    script = (
+        "import threading\n"
+        "from typer.testing import CliRunner\n"
+        "from optkit.cli.app import app\n"
+        "from optkit.run import deadline\n"
+        "stop = threading.Event()\n"
+        "worker = threading.Thread(target=stop.wait, daemon=True)\n"
+        "worker.start()\n"
+        "deadline._left_running.append(worker)  # as if a run had been abandoned at its limit\n"
+        "result = CliRunner().invoke(app, ['list'])\n"
+        "print('still here', result.exit_code)\n"
+        "stop.set()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "still here 0" in done.stdout

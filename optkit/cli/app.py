@@ -53,10 +53,6 @@ class OneLineGroup(TyperGroup):
                 if not _is_click_error(exc):
                     raise
                 code = _usage_error(exc)
-        if workers_left_running():  # a run abandoned at its time limit: shutdown would wait for its BLAS call
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code or 0)
         sys.exit(code or 0)
 
 
@@ -134,5 +130,19 @@ for _info in app.registered_commands:
 
 
 def main() -> None:
-    """Entry point of the ``optkit`` script."""
-    app(prog_name="optkit")
+    """Entry point of the ``optkit`` script.
+
+    A run abandoned at its time limit (``run/deadline.py``) may leave a worker inside a BLAS call;
+    interpreter shutdown would wait for it, so this process then ends with ``os._exit`` once its
+    output is flushed.  Only here, in the script's own process: ``app`` called in-process (Typer's
+    test runner, a notebook) must never end its caller.
+    """
+    try:
+        app(prog_name="optkit")
+    except SystemExit as exc:
+        if not workers_left_running():
+            raise
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)

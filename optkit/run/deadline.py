@@ -17,8 +17,8 @@ once its output is flushed (the CLI does, :func:`workers_left_running`):
 interpreter shutdown otherwise waits for the worker's BLAS call to return,
 which measured up to minutes at n = 3,000, and tearing the interpreter down
 under a BLAS call still running crashed it (a segfault in OpenBLAS).  For
-library users an exit handler therefore waits for abandoned workers, which
-stop at their next record: a late exit, never a crash.
+library users an exit handler therefore waits, up to ``EXIT_WAIT`` seconds,
+for abandoned workers, which stop at their next record.
 """
 
 from __future__ import annotations
@@ -39,10 +39,16 @@ def workers_left_running() -> bool:
     return any(t.is_alive() for t in _left_running)
 
 
+#: Seconds the exit handler waits, in all, for abandoned workers: a step that never returns must not hang
+#: the exit for ever (a daemon thread frozen in Python code at shutdown is harmless; one in BLAS is not).
+EXIT_WAIT = 10.0
+
+
 @atexit.register
 def _wait_for_abandoned_workers() -> None:
+    give_up = time.monotonic() + EXIT_WAIT
     for thread in _left_running:
-        thread.join()
+        thread.join(max(0.0, give_up - time.monotonic()))
 
 
 class Abandoned(Exception):
