@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 import optkit
+from optkit.run import deadline
 from optkit.run.driver import minimize
 
 OPTKIT = str(Path(sys.executable).with_name("optkit"))
@@ -42,8 +43,11 @@ def test_an_iteration_that_overruns_the_limit_is_abandoned_with_the_partial_run(
     f, release = blocking_problem(after_calls=4)
     try:
         r = minimize(f, "gd", [1.0, 2.0], jac=lambda x: 2 * x, lr=0.01, timeout=0.5)
+        last_data = dict(r.trace[-1].data)
     finally:
         release.set()  # let the abandoned worker finish (it stops at its next record)
+    deadline._left_running[-1].join(30)
+    assert r.trace[-1].data == last_data  # the worker, released, left the returned result alone
     assert r.status.name == "TIMEOUT" and r.outcome == "timeout" and not r.success
     assert any("was still running at the time limit and was abandoned" in n for n in r.notes)
     # f was called at x0 and after steps 1 and 2; the 4th call (after step 3) blocked: iterations 0..2 recorded

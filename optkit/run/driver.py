@@ -244,13 +244,21 @@ class _Run:
             return self._result(k, x, f, g, Status.TIMEOUT, time.perf_counter() - self.started, self.timeout, "")
         return self._result(k, x, f, g, Status.INTERRUPTED, k, None, "")
 
-    def _eigenvalues(self, record: Record, x: np.ndarray) -> None:
-        """Hessian eigenvalues for the trace: from the method's own ∇²f at x when it evaluated one."""
+    def _eigenvalues(self, x: np.ndarray):
+        """Hessian eigenvalues for the trace (None when not wanted): from the method's own ∇²f at x if it has one."""
         if not self.want_eig or not np.all(np.isfinite(x)):
-            return
+            return None
         cached = self.oracle.last_hess
         H = cached[1] if cached is not None and np.array_equal(cached[0], x) else diagnostics.hessian(self.problem, x)
-        record.eigenvalues = diagnostics.eigenvalues(H)
+        return diagnostics.eigenvalues(H)
+
+    def _annotate(self, record: Record, **fields) -> None:
+        """Set fields of a recorded iterate — unless the run was abandoned, whose records belong to its result."""
+        with self.lock:
+            if self.abandoned:
+                raise Abandoned
+            for key, value in fields.items():
+                setattr(record, key, value)
 
     def loop(self) -> Result:
         x = self.x0
@@ -274,7 +282,7 @@ class _Run:
                 x_new = np.asarray(step.x, dtype=float)
                 if step.accepted:
                     f_new, g_new = self._evaluate(x_new, step.f, step.g)
-                    self.trace.last.data["actual"] = f - f_new
+                    self._annotate(self.trace.last, data={**self.trace.last.data, "actual": f - f_new})
                     self._stagnation_measures(k + 1, x, f, x_new, f_new)
                 else:
                     f_new, g_new = f, g
@@ -289,7 +297,7 @@ class _Run:
             last = self.trace.last
             in_time = self.deadline is None or time.perf_counter() < self.deadline
             if last.eigenvalues is None and status not in _CUT_SHORT and in_time:
-                self._eigenvalues(last, x)
+                self._annotate(last, eigenvalues=self._eigenvalues(x))
             return self._result(k, x, f, g, status, measure, tol, detail)
         except KeyboardInterrupt:  # Ctrl-C during the end-point diagnosis: the run, without it
             return self._result(k, x, f, g, Status.INTERRUPTED, k, None, "")
@@ -303,17 +311,13 @@ class _Run:
         if self.exact is not None and self.deadline is not None:
             self.exact.deadline = self.deadline
         step: Step = self.method.step(k, x, f, g_step, self.oracle)
-        record = self.trace.last
         data = dict(step.data)
         known = data.pop("hess_eigenvalues", None)  # a method that already has the spectrum at x_k
-        if known is not None and self.want_eig:
-            record.eigenvalues = list(known)
-        else:
-            self._eigenvalues(record, x)
-        record.data = data
-        record.note = step.note
+        eigenvalues = list(known) if known is not None and self.want_eig else self._eigenvalues(x)
+        fields = {"data": data, "note": step.note, "eigenvalues": eigenvalues}  # record k had none yet
         if x.size <= VECTORS_MAX_N and step.status is None:
-            record.direction = _direction(step, x).tolist()
+            fields["direction"] = _direction(step, x).tolist()
+        self._annotate(self.trace.last, **fields)
         return step
 
     def _stagnation_measures(self, k, x, f, x_new, f_new) -> None:
@@ -410,6 +414,6 @@ class _Run:
             problem=self.problem.name, method=self.name, options={}, status=status, message=message,
             x=x.tolist(), f=float(f), grad_norm=gnorm, iterations=k, evaluations=self.oracle.used(),
             classification=cdict, trace=self.trace.records(), wall_time=0.0, measures=measures, n=x.size,
-            x0=self.x0.tolist(), variables=names_list(self.problem.variables), notes=self.notes,
+            x0=self.x0.tolist(), variables=names_list(self.problem.variables), notes=list(self.notes),
             exact=self.exact.to_dict() if self.exact is not None else None, trace_thinning=self.trace.thinning(),
         )
