@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from optkit.cli.common import (
-    ExprOption, FnOption, FormatOption, NOption, NoColorOption, ParamOption, ProblemsOption, VarsOption,
+    EigTolOption, ExprOption, FnOption, FormatOption, NOption, NoColorOption, ParamOption, ProblemsOption, VarsOption,
     _check_format, _emit, _problem, _registry, _warn, one_line_errors, positive_finite, process_started, seed_value,
 )
 from optkit.errors import OptkitError
@@ -29,7 +29,7 @@ def classify(
     exact_budget: float = typer.Option(20.0, "--exact-budget", metavar="SECONDS", help="Seconds the exact path may run before the numeric path answers (a safety net; the path is chosen beforehand)."),
     starts: Optional[int] = typer.Option(None, "--starts", help="Number of Sobol starts of the numeric path (default 64·n, capped; at most 100,000)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the scrambled Sobol starts."),
-    eig_tol: float = typer.Option(1.4901161193847656e-08, "--eig-tol", help="|λ| ≤ max(eig_tol, the computed eigenvalue's error bound, how far it moves over a numeric point's uncertainty) counts as a zero eigenvalue."),
+    eig_tol: float = EigTolOption,
     n: Optional[int] = NOption,
     param: Optional[List[str]] = ParamOption,
     format: str = FormatOption,

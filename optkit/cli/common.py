@@ -97,6 +97,9 @@ FnOption = typer.Option(None, "--fn", metavar="NAME", help="Registered problem n
 ExprOption = typer.Option(None, "--expr", metavar="FORMULA", help='Your own formula, e.g. "x**2 - y**2" (safe grammar; no code is run).')
 VarsOption = typer.Option(None, "--vars", metavar="NAMES", help="Variable order for --expr, e.g. y,x (default: alphabetical).")
 NOption = typer.Option(None, "--n", metavar="N", help="Dimension of a scalable problem.")
+EigTolOption = typer.Option(1.4901161193847656e-08, "--eig-tol",
+                            help="|λ| ≤ max(eig_tol, the computed eigenvalue's error bound, how far it moves over a "
+                                 "numeric point's uncertainty) counts as a zero eigenvalue.")
 ParamOption = typer.Option(None, "--param", metavar="KEY=VALUE", help="Problem parameter key=value, e.g. width=4 (repeatable).")
 
 

@@ -7,7 +7,7 @@ from typing import List, Optional
 import typer
 
 from optkit.cli.common import (
-    ExprOption, FnOption, FormatOption, NOption, NoColorOption, ParamOption, ProblemsOption, VarsOption,
+    EigTolOption, ExprOption, FnOption, FormatOption, NOption, NoColorOption, ParamOption, ProblemsOption, VarsOption,
     _check_format, _emit, _problem, _registry, _warn, one_line_errors, positive_finite,
 )
 from optkit.errors import OptkitError
@@ -62,7 +62,7 @@ def evaluate(
     vars_: Optional[str] = VarsOption,
     at: Optional[str] = typer.Option(None, "--at", "--x0", metavar="POINT", help='The point, e.g. 0,0 or -1.2,1 or "1/2, 3" (default: the problem\'s x0); --x0 is the same, as in run.'),
     gtol: float = typer.Option(1e-8, "--gtol", help="Stationary when ‖∇f‖₂ ≤ gtol."),
-    eig_tol: float = typer.Option(1.4901161193847656e-08, "--eig-tol", help="|λ| ≤ max(eig_tol, the computed eigenvalue's error bound) counts as a zero eigenvalue."),
+    eig_tol: float = EigTolOption,
     taylor: Optional[int] = typer.Option(None, "--taylor", help="Also print the Taylor polynomial of this order (closed-form problems)."),
     sample: Optional[str] = typer.Option(None, "--sample", metavar="N|X:Y", help="Data problems (xor-mlp): one sample's forward pass, loss and gradient at --at: N (the data set's N-th, from 1) or x1,x2:y (your own, e.g. 2,3:1)."),
     n: Optional[int] = NOption,

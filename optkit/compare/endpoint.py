@@ -13,12 +13,10 @@ import math
 
 import numpy as np
 
+from optkit.problems.problem import provides  # noqa: F401 (the driver's own test, read here by compare)
 from optkit.run import diagnostics
 from optkit.run.results import Status, outcome_of
 
-def provides(problem, need: str) -> bool:
-    """Whether the problem can give ``grad``, ``hess`` or ``hvp`` (the driver's own test)."""
-    return diagnostics.provides(problem, need)
 
 
 def classify_end(problem, x, g, gtol: float) -> dict | None:

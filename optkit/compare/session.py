@@ -11,13 +11,12 @@ wait for the next record, whichever executor is waiting.
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 import time
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from optkit.methods.exact_steps import BudgetExpired, time_budget
 
 
 @dataclass
@@ -63,30 +62,6 @@ class Progress:
             self.bar = None
 
 
-class TimeLimitReached(Exception):
-    """The whole command's deadline passed while the sweep was waiting for runs."""
-
-
-@contextmanager
-def time_limit(deadline: float | None):
-    """Raise :class:`TimeLimitReached` at ``deadline`` (``time.monotonic()``) in the main thread; elsewhere, or
-    without a deadline, nothing (the executors' own waits have no other way to be cut short)."""
-    if deadline is None or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise TimeLimitReached
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, max(0.001, deadline - time.monotonic()))
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def run_sweep(specs: list, executor, database=None, definition: dict | None = None, command: str = "",
               progress: Progress | None = None, deadline: float | None = None) -> SweepResult:
     """Execute ``specs`` (skipping those stored in ``database``) and collect the records in spec order."""
@@ -105,8 +80,9 @@ def run_sweep(specs: list, executor, database=None, definition: dict | None = No
                          sweep_id=sweep_id)
     progress.start(len(specs), result.resumed)
     tolerances = specs[0].tolerances.to_dict() if specs else {}
+    seconds = None if deadline is None else deadline - time.monotonic()
     try:
-        with time_limit(deadline):
+        with time_budget(seconds):  # SIGALRM in the main thread: the one budget mechanism (exact_steps)
             for index, record in executor.map(todo):
                 if database is not None:
                     database.save(record, sweep_id, tolerances)
@@ -115,7 +91,7 @@ def run_sweep(specs: list, executor, database=None, definition: dict | None = No
     except KeyboardInterrupt:
         result.interrupted = True
         executor.terminate()
-    except TimeLimitReached:
+    except BudgetExpired:
         result.interrupted = result.cut_short = True
         executor.terminate()
     except BaseException:

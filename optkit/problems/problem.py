@@ -313,3 +313,10 @@ def _box(box, n: int, x0: np.ndarray) -> np.ndarray:
     if arr.shape != (n, 2):
         raise OptkitError(f"box has shape {arr.shape}, expected ({n}, 2)")
     return arr
+
+
+def provides(problem, what: str) -> bool:
+    """Whether ``problem`` can evaluate ``what`` (grad, hess, hvp); problems without ``provides`` have ∇f only."""
+    if hasattr(problem, "provides"):
+        return problem.provides(what)
+    return what in ("f", "grad") or (what in ("hess", "hvp") and getattr(problem, "has_hessian", False))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from optkit.errors import OptkitError
+from optkit.problems.problem import provides  # noqa: F401 (the loop and compare read it here)
 from optkit.stationary.point import DEFAULT_EIG_TOL, classify_by_ritz, classify_point
 from optkit.stationary.ritz import RitzExtremes, extreme_ritz_values
 
@@ -24,13 +25,6 @@ HVP_COLUMNS_MAX_N = 200
 DIFFERENCE_CLASSIFY_MAX_N = 100
 #: Gradient-flat test (Frye et al. 2021): g is "nearly in the null space of H" when ‖Hg‖₂ ≤ this·‖H‖₂·‖g‖₂.
 GRADIENT_FLAT_RATIO = 1e-3
-
-
-def provides(problem, what: str) -> bool:
-    """Whether ``problem`` can evaluate ``what`` (grad, hess, hvp); problems without ``provides`` have ∇f only."""
-    if hasattr(problem, "provides"):
-        return problem.provides(what)
-    return what in ("f", "grad") or (what in ("hess", "hvp") and getattr(problem, "has_hessian", False))
 
 
 def hessian(problem, x: np.ndarray) -> np.ndarray | None:

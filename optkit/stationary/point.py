@@ -214,10 +214,10 @@ def evaluate_at(problem, x, *, gtol: float = DEFAULT_GTOL, eig_tol: float = DEFA
     problem with n ≤ 10 (:func:`certified_eigenvalues`).  A dense Hessian beyond a
     quarter of the machine's memory is refused before anything is allocated.
     """
-    from optkit.problems.problem import check_dense_hessian
+    from optkit.problems.problem import check_dense_hessian, provides
 
     x = np.asarray(x, dtype=float)
-    if problem.n > DENSE_EIGEN_MAX_N and _provides_hvp(problem):
+    if problem.n > DENSE_EIGEN_MAX_N and provides(problem, "hvp"):
         return _evaluate_large(problem, x, gtol, eig_tol)
     if problem.has_hessian:
         check_dense_hessian(problem.n, problem.name)
@@ -238,10 +238,6 @@ def evaluate_at(problem, x, *, gtol: float = DEFAULT_GTOL, eig_tol: float = DEFA
 #: Beyond this n the spectrum is not computed (eigh is O(n³): about a second at 2,000, minutes at 10,000) but
 #: estimated at both ends from Hessian-vector products, as ``run`` does at its end point (``stationary.ritz``).
 DENSE_EIGEN_MAX_N = 2000
-
-
-def _provides_hvp(problem) -> bool:
-    return problem.provides("hvp") if hasattr(problem, "provides") else bool(getattr(problem, "has_hessian", False))
 
 
 def _evaluate_large(problem, x: np.ndarray, gtol: float, eig_tol: float) -> PointEvaluation:
